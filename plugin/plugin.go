@@ -45,6 +45,9 @@ var errNoNext = errors.New("no next plugin found")
 // there is no next handler.
 func NextOrFailure(name string, next Handler, ctx context.Context, w dns.ResponseWriter, r *dns.Msg) (int, error) { //nolint:revive // signature fixed by the CoreDNS API
 	if next != nil {
+		if t, ok := w.(PluginTracker); ok {
+			t.SetPlugin(next.Name())
+		}
 		return next.ServeDNS(ctx, w, r)
 	}
 	return dns.RcodeServerFailure, Error(name, errNoNext)

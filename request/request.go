@@ -194,8 +194,10 @@ func (r *Request) SizeAndDo(m *dns.Msg) bool {
 		mo.Hdr.Rrtype = dns.TypeOPT
 		mo.SetVersion(0)
 		mo.SetUDPSize(o.UDPSize())
-		mo.Hdr.Ttl &= 0xff00
-		mo.SetDo(do)
+		mo.Hdr.Ttl &= 0xff00 // clears version and extended rcode, keeps DO
+		if do {
+			mo.SetDo()
+		}
 		return true
 	}
 	opt := &dns.OPT{Hdr: dns.RR_Header{Name: ".", Rrtype: dns.TypeOPT, Class: o.Hdr.Class}}

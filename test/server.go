@@ -3,11 +3,14 @@
 package test
 
 import (
+	"fmt"
 	"net"
+	"strconv"
 	"sync"
 
 	"github.com/coredns/caddy"
-	_ "github.com/coredns/coredns/core"        // the dns server type
+	_ "github.com/coredns/coredns/core" // the dns server type
+	"github.com/coredns/coredns/core/dnsserver"
 	_ "github.com/coredns/coredns/core/plugin" // every plugin of plugin.cfg
 )
 
@@ -19,6 +22,7 @@ func CoreDNSServer(corefile string) (*caddy.Instance, error) {
 	startMu.Lock()
 	defer startMu.Unlock()
 	caddy.Quiet = true
+	dnsserver.Quiet = true // no zone banner on stdout
 	return caddy.Start(NewInput(corefile))
 }
 
@@ -42,10 +46,11 @@ func CoreDNSServerPorts(i *caddy.Instance, k int) (udp, tcp string) {
 	if len(srvs) <= k {
 		return "", ""
 	}
-	if a, ok := srvs[k].LocalAddr().(*net.TCPAddr); ok && a != nil {
+	// caddy's LocalAddr is the packet conn's address, Addr the listener's.
+	if a, ok := srvs[k].Addr().(*net.TCPAddr); ok && a != nil {
 		tcp = a.String()
 	}
-	if a, ok := srvs[k].Addr().(*net.UDPAddr); ok && a != nil {
+	if a, ok := srvs[k].LocalAddr().(*net.UDPAddr); ok && a != nil {
 		udp = a.String()
 	}
 	return udp, tcp
@@ -67,3 +72,34 @@ func (i *Input) Path() string { return "Corefile" }
 
 // ServerType returns "dns".
 func (i *Input) ServerType() string { return "dns" }
+
+// FreePort returns a port that was free for both UDP and TCP on 127.0.0.1 a
+// moment ago, for Corefiles that need several distinct fixed ports.
+func FreePort() (int, error) {
+	for range 20 {
+		l, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			return 0, err
+		}
+		port := l.Addr().(*net.TCPAddr).Port
+		pc, err := net.ListenPacket("udp", net.JoinHostPort("127.0.0.1", strconv.Itoa(port)))
+		l.Close()
+		if err == nil {
+			pc.Close()
+			return port, nil
+		}
+	}
+	return 0, fmt.Errorf("no port free for both UDP and TCP on 127.0.0.1")
+}
+
+// CoreDNSServerPortsFor returns the UDP and TCP addresses of the listener
+// whose port is port, or empty strings when there is none.
+func CoreDNSServerPortsFor(i *caddy.Instance, port int) (udp, tcp string) {
+	for k := range i.Servers() {
+		u, t := CoreDNSServerPorts(i, k)
+		if a, err := net.ResolveTCPAddr("tcp", t); err == nil && a.Port == port {
+			return u, t
+		}
+	}
+	return "", ""
+}

@@ -36,6 +36,13 @@ func defaultPort(trans string) string {
 // normalizeZone parses a server block key into one zoneAddr per zone it names
 // (a CIDR key names several reverse zones).
 func normalizeZone(key string) ([]zoneAddr, error) {
+	if i := strings.Index(key, "://"); i >= 0 {
+		switch strings.ToLower(key[:i]) {
+		case transport.DNS, transport.TLS, transport.QUIC, transport.GRPC, transport.HTTPS, transport.HTTPS3:
+		default:
+			return nil, fmt.Errorf("unsupported transport %q in %q", key[:i], key)
+		}
+	}
 	trans, rest := parse.Transport(key)
 	switch trans {
 	case transport.DNS, transport.TLS, transport.QUIC, transport.GRPC, transport.HTTPS, transport.HTTPS3:

@@ -326,8 +326,8 @@ func (s *Server) serve(ctx context.Context, loop int, configs []*Config, w dns.R
 			}
 		}
 		if h.pluginChain == nil {
-			// A server block without plugins fails every query.
-			errorFunc(s.Addr, w, r, dns.RcodeServerFailure)
+			// A server block without plugins refuses every query.
+			errorFunc(s.Addr, w, r, dns.RcodeRefused)
 			return true
 		}
 		sctx := &serverContext{Context: ctx, srv: s, loop: loop + 1, view: h.ViewName, hasView: h.ViewName != ""}
@@ -335,9 +335,10 @@ func (s *Server) serve(ctx context.Context, loop int, configs []*Config, w dns.R
 		if h.metaCollector != nil {
 			c = h.metaCollector.Collect(c, request.Request{Req: r, W: w})
 		}
-		rcode, _ := h.pluginChain.ServeDNS(c, w, r)
-		if !plugin.ClientWrite(rcode) {
-			errorFunc(s.Addr, w, r, rcode)
+		rc, _ := h.pluginChain.ServeDNS(c, w, r)
+		if !plugin.ClientWrite(rc) {
+			// The chain (and its metrics) saw this query; only write.
+			writeError(request.Request{W: w, Req: r}, rc)
 		}
 		return true
 	}
@@ -384,17 +385,24 @@ func (s *Server) recoverPanic(w dns.ResponseWriter, r *dns.Msg) {
 	errorFunc(s.Addr, w, r, dns.RcodeServerFailure)
 }
 
-// errorFunc writes a reply with rcode and no records.
+// errorFunc writes a reply with rcode and no records, and counts it in the
+// server metrics as not served by any zone.
 func errorFunc(server string, w dns.ResponseWriter, r *dns.Msg, rc int) {
 	state := request.Request{W: w, Req: r}
+	n := writeError(state, rc)
+	vars.Report(server, state, vars.Dropped, "", rcode.ToString(rc), "", n, time.Now())
+}
+
+// writeError writes a reply with rcode and no records and returns its size.
+func writeError(state request.Request, rc int) int {
 	answer := new(dns.Msg)
-	answer.SetRcode(r, rc)
+	answer.SetRcode(state.Req, rc)
 	state.SizeAndDo(answer)
-	w.WriteMsg(answer) //nolint:errcheck // nothing to do on a failed write
-	vars.Report(server, state, vars.Dropped, "", rcode.ToString(rc), "", answer.Len(), time.Now())
+	state.W.WriteMsg(answer) //nolint:errcheck // nothing to do on a failed write
+	return answer.Len()
 }
 
 // DefaultErrorFunc writes an error response with rcode for r.
 func DefaultErrorFunc(ctx context.Context, w dns.ResponseWriter, r *dns.Msg, rc int) {
-	errorFunc("", w, r, rc)
+	writeError(request.Request{W: w, Req: r}, rc)
 }

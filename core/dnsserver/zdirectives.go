@@ -7,7 +7,22 @@ package dnsserver
 // where it sits in the chain.
 var Directives = []string{
 	"root",
+	"metadata",
+	"cancel",
+	"timeouts",
+	"nsid",
+	"bufsize",
 	"bind",
+	"debug",
+	"prometheus",
+	"errors",
+	"log",
+	"any",
+	"chaos",
+	"minimal",
+	"template",
+	"file",
+	"erratic",
 	"whoami",
 	"on",
 }

@@ -1,12 +1,14 @@
 // Package vars holds the server-wide Prometheus collectors (requests,
 // responses, sizes, durations, panics) and Report, which updates them for one
-// answered query. The prometheus plugin registers them.
+// answered query. The collectors live in the default Prometheus registry, the
+// one the prometheus plugin serves.
 package vars
 
 import (
 	"github.com/coredns/coredns/plugin"
 
 	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/promauto"
 )
 
 const subsystem = "dns"
@@ -16,7 +18,7 @@ var sizeBuckets = []float64{0, 100, 200, 300, 400, 511, 1023, 2047, 4095, 8291, 
 // Collectors of the server metrics.
 var (
 	// RequestCount counts queries by server, zone, view, proto, family and type.
-	RequestCount = prometheus.NewCounterVec(prometheus.CounterOpts{
+	RequestCount = promauto.NewCounterVec(prometheus.CounterOpts{
 		Namespace: plugin.Namespace,
 		Subsystem: subsystem,
 		Name:      "requests_total",
@@ -24,7 +26,7 @@ var (
 	}, []string{"server", "zone", "view", "proto", "family", "type"})
 
 	// RequestDuration observes the time from query to response.
-	RequestDuration = prometheus.NewHistogramVec(prometheus.HistogramOpts{
+	RequestDuration = promauto.NewHistogramVec(prometheus.HistogramOpts{
 		Namespace:                   plugin.Namespace,
 		Subsystem:                   subsystem,
 		Name:                        "request_duration_seconds",
@@ -34,7 +36,7 @@ var (
 	}, []string{"server", "zone", "view"})
 
 	// RequestSize observes query sizes in bytes.
-	RequestSize = prometheus.NewHistogramVec(prometheus.HistogramOpts{
+	RequestSize = promauto.NewHistogramVec(prometheus.HistogramOpts{
 		Namespace: plugin.Namespace,
 		Subsystem: subsystem,
 		Name:      "request_size_bytes",
@@ -43,7 +45,7 @@ var (
 	}, []string{"server", "zone", "view", "proto"})
 
 	// RequestDo counts queries with the DO bit set.
-	RequestDo = prometheus.NewCounterVec(prometheus.CounterOpts{
+	RequestDo = promauto.NewCounterVec(prometheus.CounterOpts{
 		Namespace: plugin.Namespace,
 		Subsystem: subsystem,
 		Name:      "do_requests_total",
@@ -51,7 +53,7 @@ var (
 	}, []string{"server", "zone", "view"})
 
 	// ResponseSize observes response sizes in bytes.
-	ResponseSize = prometheus.NewHistogramVec(prometheus.HistogramOpts{
+	ResponseSize = promauto.NewHistogramVec(prometheus.HistogramOpts{
 		Namespace: plugin.Namespace,
 		Subsystem: subsystem,
 		Name:      "response_size_bytes",
@@ -60,7 +62,7 @@ var (
 	}, []string{"server", "zone", "view", "proto"})
 
 	// ResponseRcode counts responses by rcode and the plugin that wrote them.
-	ResponseRcode = prometheus.NewCounterVec(prometheus.CounterOpts{
+	ResponseRcode = promauto.NewCounterVec(prometheus.CounterOpts{
 		Namespace: plugin.Namespace,
 		Subsystem: subsystem,
 		Name:      "responses_total",
@@ -68,21 +70,21 @@ var (
 	}, []string{"server", "zone", "view", "rcode", "plugin"})
 
 	// Panic counts recovered plugin panics.
-	Panic = prometheus.NewCounter(prometheus.CounterOpts{
+	Panic = promauto.NewCounter(prometheus.CounterOpts{
 		Namespace: plugin.Namespace,
 		Name:      "panics_total",
 		Help:      "A metrics that counts the number of panics.",
 	})
 
 	// PluginEnabled is 1 for every plugin in use per server, zone and view.
-	PluginEnabled = prometheus.NewGaugeVec(prometheus.GaugeOpts{
+	PluginEnabled = promauto.NewGaugeVec(prometheus.GaugeOpts{
 		Namespace: plugin.Namespace,
 		Name:      "plugin_enabled",
 		Help:      "A metric that indicates whether a plugin is enabled on per server and zone basis.",
 	}, []string{"server", "zone", "view", "name"})
 
 	// HTTPSResponsesCount counts DoH responses by HTTP status.
-	HTTPSResponsesCount = prometheus.NewCounterVec(prometheus.CounterOpts{
+	HTTPSResponsesCount = promauto.NewCounterVec(prometheus.CounterOpts{
 		Namespace: plugin.Namespace,
 		Subsystem: subsystem,
 		Name:      "https_responses_total",
@@ -90,7 +92,7 @@ var (
 	}, []string{"server", "status"})
 
 	// HTTPS3ResponsesCount counts DoH3 responses by HTTP status.
-	HTTPS3ResponsesCount = prometheus.NewCounterVec(prometheus.CounterOpts{
+	HTTPS3ResponsesCount = promauto.NewCounterVec(prometheus.CounterOpts{
 		Namespace: plugin.Namespace,
 		Subsystem: subsystem,
 		Name:      "https3_responses_total",
@@ -98,7 +100,7 @@ var (
 	}, []string{"server", "status"})
 
 	// QUICResponsesCount counts DoQ responses by status.
-	QUICResponsesCount = prometheus.NewCounterVec(prometheus.CounterOpts{
+	QUICResponsesCount = promauto.NewCounterVec(prometheus.CounterOpts{
 		Namespace: plugin.Namespace,
 		Subsystem: subsystem,
 		Name:      "quic_responses_total",

@@ -8,12 +8,19 @@ import (
 	"github.com/miekg/dns"
 )
 
-// supported is the set of EDNS0 option codes that some plugin understands.
-// Plugins register options at setup; lookups happen per request.
+// supported is the set of EDNS0 option codes echoed back to clients: those
+// the server itself handles (NSID, EXPIRE, COOKIE, TCP keepalive, padding)
+// and those plugins register at setup. Lookups happen per request.
 var supported = struct {
 	sync.RWMutex
 	m map[uint16]struct{}
-}{m: make(map[uint16]struct{})}
+}{m: map[uint16]struct{}{
+	dns.EDNS0NSID:         {},
+	dns.EDNS0EXPIRE:       {},
+	dns.EDNS0COOKIE:       {},
+	dns.EDNS0TCPKEEPALIVE: {},
+	dns.EDNS0PADDING:      {},
+}}
 
 // SetSupportedOption marks the EDNS0 option code as understood, so it is
 // passed on instead of being scrubbed from requests.
@@ -50,7 +57,6 @@ func Version(req *dns.Msg) (*dns.Msg, error) {
 	o.Hdr.Name = "."
 	o.Hdr.Rrtype = dns.TypeOPT
 	o.SetVersion(0)
-	o.SetUDPSize(Size("udp", opt.UDPSize()))
 	o.SetExtendedRcode(dns.RcodeBadVers)
 	m.Rcode = dns.RcodeBadVers
 	m.Extra = []dns.RR{o}

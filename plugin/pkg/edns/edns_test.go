@@ -44,8 +44,9 @@ func TestVersion(t *testing.T) {
 				t.Errorf("reply question = %v, want %v", r.Question, req.Question)
 			}
 			opt := r.IsEdns0()
-			if opt == nil || opt.Version() != 0 || opt.UDPSize() != Size("udp", tc.size) {
-				t.Fatalf("reply OPT = %v, want version 0 with size %d", opt, Size("udp", tc.size))
+			// CoreDNS leaves the buffer size of a BADVERS reply at 0.
+			if opt == nil || opt.Version() != 0 || opt.UDPSize() != 0 {
+				t.Fatalf("reply OPT = %v, want version 0 with size 0", opt)
 			}
 			// The extended rcode must survive the wire.
 			buf, err := r.Pack()

@@ -1,0 +1,21 @@
+package minimal
+
+import (
+	"github.com/coredns/caddy"
+	"github.com/coredns/coredns/core/dnsserver"
+	"github.com/coredns/coredns/plugin"
+)
+
+func init() { plugin.Register("minimal", setup) }
+
+func setup(c *caddy.Controller) error {
+	for c.Next() { // "minimal", once per occurrence in the block
+		if c.NextArg() { // an argument, or the "{" of a block
+			return plugin.Error("minimal", c.ArgErr())
+		}
+	}
+	dnsserver.GetConfig(c).AddPlugin(func(next plugin.Handler) plugin.Handler {
+		return Minimal{Next: next}
+	})
+	return nil
+}

@@ -59,6 +59,10 @@ func (f File) ServeDNS(ctx context.Context, w dns.ResponseWriter, r *dns.Msg) (i
 		}
 	}
 	if zone == "" {
+		if f.Next == nil {
+			// Last in the chain: a name outside our zones is refused.
+			return dns.RcodeRefused, nil
+		}
 		return plugin.NextOrFailure(f.Name(), f.Next, ctx, w, r)
 	}
 	if z == nil {

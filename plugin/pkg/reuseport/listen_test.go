@@ -16,7 +16,14 @@ func TestListenTwice(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.network, func(t *testing.T) {
-			l1, err := Listen(tc.network, "127.0.0.1:0")
+			// A fixed port: port 0 deliberately skips SO_REUSEPORT.
+			l0, err := net.Listen(tc.network, "127.0.0.1:0")
+			if err != nil {
+				t.Fatal(err)
+			}
+			addr := l0.Addr().String()
+			l0.Close()
+			l1, err := Listen(tc.network, addr)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -33,7 +40,13 @@ func TestListenTwice(t *testing.T) {
 }
 
 func TestListenPacketTwice(t *testing.T) {
-	p1, err := ListenPacket("udp", "127.0.0.1:0")
+	p0, err := net.ListenPacket("udp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := p0.LocalAddr().String()
+	p0.Close()
+	p1, err := ListenPacket("udp", addr)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -66,5 +79,17 @@ func TestListenBadAddress(t *testing.T) {
 	if l, err := Listen("tcp", "256.0.0.1:0"); err == nil {
 		l.Close()
 		t.Error("Listen on an invalid address succeeded")
+	}
+}
+
+func TestEphemeralSkipsReuseport(t *testing.T) {
+	p1, err := ListenPacket("udp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer p1.Close()
+	if p2, err := ListenPacket("udp", p1.LocalAddr().String()); err == nil {
+		p2.Close()
+		t.Errorf("a port-0 socket accepted a second bind on %s", p1.LocalAddr())
 	}
 }

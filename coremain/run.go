@@ -19,7 +19,6 @@ import (
 func init() {
 	caddy.DefaultConfigFile = "Corefile"
 	caddy.Quiet = true // caddy's own banner is replaced by ours
-	setVersion()
 
 	flag.StringVar(&conf, "conf", "", "Corefile to load (default \""+caddy.DefaultConfigFile+"\")")
 	flag.BoolVar(&plugins, "plugins", false, "List installed plugins")
@@ -139,24 +138,11 @@ func listPlugins() string {
 }
 
 // showVersion prints the version banner.
-func showVersion() {
-	fmt.Print(versionString())
-	if devBuild && gitShortStat != "" {
-		fmt.Printf("%s\n%s\n", gitShortStat, gitFilesModified)
-	}
-}
+func showVersion() { fmt.Print(versionString()) }
 
 // versionString is "CoreDNS-1.14.7\nlinux/amd64, go1.26, abcdef\n".
 func versionString() string {
 	return fmt.Sprintf("%s-%s\n%s/%s, %s, %s\n", caddy.AppName, caddy.AppVersion, runtime.GOOS, runtime.GOARCH, runtime.Version(), GitCommit)
-}
-
-// setVersion marks builds from a modified tree.
-func setVersion() {
-	devBuild = gitTag == "" || gitShortStat != ""
-	if devBuild && len(GitCommit) >= 7 {
-		GitCommit = strings.TrimSpace(GitCommit)
-	}
 }
 
 // Flags and build information.
@@ -169,11 +155,7 @@ var (
 	LogFlags int
 
 	// GitCommit is set at build time with -ldflags.
-	GitCommit        string
-	gitTag           string
-	gitShortStat     string
-	gitFilesModified string
-	devBuild         bool
+	GitCommit string
 )
 
 const serverType = "dns"

@@ -107,10 +107,6 @@ func SplitHostPort(s string) (hosts []string, port string, err error) {
 	host := s
 	if h, p, perr := net.SplitHostPort(s); perr == nil {
 		host, port = h, p
-	} else if strings.Count(s, ":") == 1 {
-		// "zone:" with an empty port, or a name net.SplitHostPort rejects.
-		i := strings.IndexByte(s, ':')
-		host, port = s[:i], s[i+1:]
 	}
 	if port != "" {
 		if _, perr := strconv.ParseUint(port, 10, 16); perr != nil {

@@ -152,7 +152,7 @@ func TestACLWithViews(t *testing.T) {
 	if err != nil {
 		t.Fatalf("could not start CoreDNS: %s", err)
 	}
-	defer i.Stop()
+	defer CoreDNSServerStop(i)
 	udp, tcp := listenAddrs(t, i, 0)
 
 	before := map[string]float64{}

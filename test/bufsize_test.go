@@ -19,7 +19,7 @@ func TestBufsize(t *testing.T) {
 	if err != nil {
 		t.Fatalf("could not start server: %v", err)
 	}
-	defer i.Stop()
+	defer CoreDNSServerStop(i)
 
 	tests := []struct {
 		size int // advertised by the query; 0 for no OPT

@@ -21,7 +21,7 @@ func TestCancelPassesQueries(t *testing.T) {
 	if err != nil {
 		t.Fatalf("could not start server: %s", err)
 	}
-	defer i.Stop()
+	defer CoreDNSServerStop(i)
 
 	for _, network := range []string{"udp", "tcp"} {
 		addr := udp
@@ -57,7 +57,7 @@ func TestCancelStopsSlowQuery(t *testing.T) {
 	if err != nil {
 		t.Fatalf("could not start server: %s", err)
 	}
-	defer i.Stop()
+	defer CoreDNSServerStop(i)
 
 	m := new(dns.Msg)
 	m.SetQuestion("a.example.org.", dns.TypeA)

@@ -36,7 +36,7 @@ func TestChaos(t *testing.T) {
 	if err != nil {
 		t.Fatalf("could not start server: %v", err)
 	}
-	defer i.Stop()
+	defer CoreDNSServerStop(i)
 
 	chTXT := func(owner, s string) dns.RR {
 		return &dns.TXT{Hdr: dns.RR_Header{Name: owner, Rrtype: dns.TypeTXT, Class: dns.ClassCHAOS}, Txt: []string{s}}
@@ -88,7 +88,7 @@ func TestChaosOtherClassesPassOn(t *testing.T) {
 	if err != nil {
 		t.Fatalf("could not start server: %v", err)
 	}
-	defer i.Stop()
+	defer CoreDNSServerStop(i)
 
 	resp := exchangeMsg(t, "udp", udp, classQuery("x.lab.test.", dns.TypeTXT, dns.ClassCHAOS))
 	if resp.Rcode != dns.RcodeSuccess || len(resp.Extra) != 2 || resp.Extra[0].Header().Class != dns.ClassCHAOS {

@@ -127,7 +127,7 @@ func TestCorefileEdgeCasesStart(t *testing.T) {
 			if err != nil {
 				t.Fatalf("could not start: %v", err)
 			}
-			defer i.Stop()
+			defer CoreDNSServerStop(i)
 			m := new(dns.Msg)
 			m.SetQuestion(tc.qname, dns.TypeA)
 			resp := e2eExchange(t, "udp", udp, m)
@@ -145,7 +145,7 @@ func TestCorefileBlockWithoutPlugins(t *testing.T) {
 	if err != nil {
 		t.Fatalf("could not start: %v", err)
 	}
-	defer i.Stop()
+	defer CoreDNSServerStop(i)
 	for _, nw := range []struct{ network, addr string }{{"udp", udp}, {"tcp", tcp}} {
 		m := new(dns.Msg)
 		m.SetQuestion("www.example.org.", dns.TypeA)

@@ -23,7 +23,7 @@ func TestDebug(t *testing.T) {
 	if err != nil {
 		t.Fatalf("could not start server: %s", err)
 	}
-	defer i.Stop()
+	defer CoreDNSServerStop(i)
 
 	if !clog.D.Value() {
 		t.Error("debug logging is not on")

@@ -57,7 +57,7 @@ func TestDNS64Synthesis(t *testing.T) {
 	if err != nil {
 		t.Fatalf("could not start CoreDNS: %s", err)
 	}
-	defer i.Stop()
+	defer CoreDNSServerStop(i)
 	if len(i.Servers()) != 2 {
 		t.Fatalf("want 2 servers, got %d", len(i.Servers()))
 	}

@@ -35,7 +35,7 @@ func TestErraticDropTruncate(t *testing.T) {
 	if err != nil {
 		t.Fatalf("could not start server: %s", err)
 	}
-	defer i.Stop()
+	defer CoreDNSServerStop(i)
 
 	// The counter is shared by UDP and TCP: query n (from 0) is dropped when
 	// n%3 == 0 and truncated when n&2 == 0.
@@ -98,7 +98,7 @@ func TestErraticOtherTypesAndAXFR(t *testing.T) {
 	if err != nil {
 		t.Fatalf("could not start server: %s", err)
 	}
-	defer i.Stop()
+	defer CoreDNSServerStop(i)
 
 	resp := erraticQuery(t, "udp", udp, "x.example.org.", dns.TypeSRV)
 	if resp == nil {

@@ -85,7 +85,7 @@ func startFileServer(t *testing.T) (*caddy.Instance, string, string, string) {
 
 func TestFileServer(t *testing.T) {
 	i, udp, tcp, _ := startFileServer(t)
-	defer i.Stop()
+	defer CoreDNSServerStop(i)
 
 	soa := test.SOA("zoo.test. 300 IN SOA ns1.zoo.test. hostmaster.zoo.test. 1 3600 600 86400 60")
 	ns := test.NS("zoo.test. 300 IN NS ns1.zoo.test.")
@@ -170,7 +170,7 @@ func TestFileServer(t *testing.T) {
 
 func TestFileServerReload(t *testing.T) {
 	i, udp, _, zoo := startFileServer(t)
-	defer i.Stop()
+	defer CoreDNSServerStop(i)
 
 	ask := func() string {
 		m := new(dns.Msg)

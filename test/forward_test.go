@@ -164,7 +164,7 @@ func TestForwardTruncated(t *testing.T) {
 	if err != nil {
 		t.Fatalf("could not start CoreDNS: %v\n%s", err, corefile)
 	}
-	defer i.Stop()
+	defer CoreDNSServerStop(i)
 	udp, tcp := CoreDNSServerPortsFor(i, front)
 	_, preferUDPTCP := CoreDNSServerPortsFor(i, third)
 

@@ -25,7 +25,7 @@ func TestHeaderFlags(t *testing.T) {
 	if err != nil {
 		t.Fatalf("could not start CoreDNS: %s", err)
 	}
-	defer i.Stop()
+	defer CoreDNSServerStop(i)
 	udp, tcp := listenAddrs(t, i, 0)
 
 	for _, network := range []string{"udp", "tcp"} {

@@ -20,7 +20,7 @@ func TestLocalNames(t *testing.T) {
 	if err != nil {
 		t.Fatalf("could not start CoreDNS: %s", err)
 	}
-	defer i.Stop()
+	defer CoreDNSServerStop(i)
 	udp, tcp := listenAddrs(t, i, 0)
 
 	soa := func(owner string) dns.RR {

@@ -130,7 +130,7 @@ func TestLogCommonFormat(t *testing.T) {
 		whoami
 	}`
 	i, udp, tcp := startLogServer(t, corefile)
-	defer i.Stop()
+	defer CoreDNSServerStop(i)
 
 	for n, c := range []struct{ network, addr string }{{"udp", udp}, {"tcp", tcp}} {
 		m := new(dns.Msg)
@@ -179,7 +179,7 @@ func TestLogNamesFormatAndClasses(t *testing.T) {
 		whoami
 	}`
 	i, udp, _ := startLogServer(t, corefile)
-	defer i.Stop()
+	defer CoreDNSServerStop(i)
 
 	queries := []struct {
 		qname string
@@ -223,7 +223,7 @@ func TestLogFailureWrittenByServer(t *testing.T) {
 		log . "{name} {rcode} {>rflags} {rsize}"
 	}`
 	i, udp, _ := startLogServer(t, corefile)
-	defer i.Stop()
+	defer CoreDNSServerStop(i)
 
 	m := new(dns.Msg)
 	m.SetQuestion("example.org.", dns.TypeA)

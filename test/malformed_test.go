@@ -237,7 +237,7 @@ func TestMalformedPackets(t *testing.T) {
 	if err != nil {
 		t.Fatalf("could not start: %v", err)
 	}
-	defer i.Stop()
+	defer CoreDNSServerStop(i)
 
 	for _, nw := range []struct{ network, addr string }{{"udp", udp}, {"tcp", tcp}} {
 		for _, tc := range malformedCases {
@@ -273,7 +273,7 @@ func TestMalformedTCPStream(t *testing.T) {
 	if err != nil {
 		t.Fatalf("could not start: %v", err)
 	}
-	defer i.Stop()
+	defer CoreDNSServerStop(i)
 
 	streams := map[string][]byte{
 		"length longer than the data": {0x01, 0x00, 0x7a, 0x01, 0x01, 0x00},

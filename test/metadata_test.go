@@ -18,7 +18,7 @@ func TestMetadata(t *testing.T) {
 	if err != nil {
 		t.Fatalf("could not start server: %v", err)
 	}
-	defer i.Stop()
+	defer CoreDNSServerStop(i)
 
 	for _, network := range []string{"udp", "tcp"} {
 		addr := udp

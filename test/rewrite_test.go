@@ -75,7 +75,7 @@ func TestRewriteWhoami(t *testing.T) {
     rewrite name suffix .example.org. .example.net. answer auto
     whoami
 }`)
-	defer i.Stop()
+	defer CoreDNSServerStop(i)
 
 	for _, network := range []string{"udp", "tcp"} {
 		m := new(dns.Msg)
@@ -128,7 +128,7 @@ const rewriteTemplateCorefile = `example.org:0 {
 
 func TestRewriteTemplate(t *testing.T) {
 	i, addrs := startRewriteServer(t, rewriteTemplateCorefile)
-	defer i.Stop()
+	defer CoreDNSServerStop(i)
 
 	soa := test.SOA("example.org. 7 IN SOA ns.example.org. hostmaster.example.org. 1 2 3 4 5")
 	tests := []struct {

@@ -26,8 +26,13 @@ func CoreDNSServer(corefile string) (*caddy.Instance, error) {
 	return caddy.Start(NewInput(corefile))
 }
 
-// CoreDNSServerStop stops a server started by CoreDNSServer.
-func CoreDNSServerStop(i *caddy.Instance) { i.Stop() } //nolint:errcheck // tests
+// CoreDNSServerStop shuts down a server started by CoreDNSServer as the
+// process would: shutdown callbacks first (they stop plugin goroutines and
+// HTTP listeners), then the DNS servers.
+func CoreDNSServerStop(i *caddy.Instance) {
+	i.ShutdownCallbacks()
+	i.Stop() //nolint:errcheck // tests
+}
 
 // CoreDNSServerAndPorts starts a server and returns the UDP and TCP addresses
 // of its first listener.

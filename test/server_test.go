@@ -91,7 +91,7 @@ func TestServerSeveralListeners(t *testing.T) {
 	if err != nil {
 		t.Skipf("no IPv6 loopback here: %v", err)
 	}
-	defer i.Stop()
+	defer CoreDNSServerStop(i)
 	if len(i.Servers()) != 2 {
 		t.Fatalf("%d listeners, want 2", len(i.Servers()))
 	}

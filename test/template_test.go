@@ -85,7 +85,7 @@ func startTemplateServer(t *testing.T) (*caddy.Instance, string, string) {
 
 func TestTemplateServer(t *testing.T) {
 	i, udp, tcp := startTemplateServer(t)
-	defer i.Stop()
+	defer CoreDNSServerStop(i)
 
 	soa := test.SOA("lab.test. 60 IN SOA ns1.lab.test. hostmaster.lab.test. 1 60 60 60 60")
 	cases := []test.Case{
@@ -151,7 +151,7 @@ func TestTemplateServer(t *testing.T) {
 
 func TestTemplateServerExtendedError(t *testing.T) {
 	i, udp, _ := startTemplateServer(t)
-	defer i.Stop()
+	defer CoreDNSServerStop(i)
 
 	for _, edns := range []bool{false, true} {
 		q := new(dns.Msg)
@@ -194,7 +194,7 @@ func TestTemplateMetrics(t *testing.T) {
 	if err != nil {
 		t.Fatalf("could not start CoreDNS: %s", err)
 	}
-	defer i.Stop()
+	defer CoreDNSServerStop(i)
 	var udp string
 	for _, a := range []net.Addr{i.Servers()[0].LocalAddr(), i.Servers()[0].Addr()} {
 		if v, ok := a.(*net.UDPAddr); ok {

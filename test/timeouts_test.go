@@ -26,7 +26,7 @@ func TestTimeoutsIdle(t *testing.T) {
 	if err != nil {
 		t.Fatalf("could not start server: %s", err)
 	}
-	defer i.Stop()
+	defer CoreDNSServerStop(i)
 
 	conn, err := dns.DialTimeout("tcp", tcp, time.Second)
 	if err != nil {

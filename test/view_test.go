@@ -54,7 +54,7 @@ func TestViewRouting(t *testing.T) {
 	if err != nil {
 		t.Fatalf("could not start CoreDNS: %s", err)
 	}
-	defer i.Stop()
+	defer CoreDNSServerStop(i)
 	udp, tcp := listenAddrs(t, i, 0)
 
 	answer := func(rr string) func(q *dns.Msg) *dns.Msg {

@@ -146,7 +146,7 @@ func startZonesServer(t *testing.T) (i *caddy.Instance, udp, tcp, udp2, tcp2 str
 
 func TestZonesMostSpecificWins(t *testing.T) {
 	i, udp, tcp, _, _ := startZonesServer(t)
-	defer i.Stop()
+	defer CoreDNSServerStop(i)
 
 	checkCases(t, udp, tcp, []test.Case{
 		taggedCase("lab.test.", dns.TypeA, "lab"),
@@ -166,7 +166,7 @@ func TestZonesMostSpecificWins(t *testing.T) {
 
 func TestZonesDSGoesToParent(t *testing.T) {
 	i, udp, tcp, _, _ := startZonesServer(t)
-	defer i.Stop()
+	defer CoreDNSServerStop(i)
 
 	checkCases(t, udp, tcp, []test.Case{
 		taggedCase("dev.lab.test.", dns.TypeDS, "lab"),
@@ -179,7 +179,7 @@ func TestZonesDSGoesToParent(t *testing.T) {
 
 func TestZonesReverseCIDR(t *testing.T) {
 	i, udp, tcp, _, _ := startZonesServer(t)
-	defer i.Stop()
+	defer CoreDNSServerStop(i)
 
 	checkCases(t, udp, tcp, []test.Case{
 		taggedCase("7.0.99.10.in-addr.arpa.", dns.TypePTR, "rev24"),
@@ -208,7 +208,7 @@ func TestZonesReverseCIDR(t *testing.T) {
 
 func TestZonesSecondPort(t *testing.T) {
 	i, _, _, udp2, tcp2 := startZonesServer(t)
-	defer i.Stop()
+	defer CoreDNSServerStop(i)
 	if udp2 == "" || tcp2 == "" {
 		t.Fatal("no listener on the second port")
 	}
@@ -238,7 +238,7 @@ example.org:` + p + ` {
 	if err != nil {
 		t.Fatalf("could not start: %v", err)
 	}
-	defer i.Stop()
+	defer CoreDNSServerStop(i)
 	if len(i.Servers()) != 2 {
 		t.Fatalf("%d listeners, want 2", len(i.Servers()))
 	}
@@ -265,7 +265,7 @@ example.org:0 {
 	if err != nil {
 		t.Fatalf("could not start: %v", err)
 	}
-	defer i.Stop()
+	defer CoreDNSServerStop(i)
 	if len(i.Servers()) != 1 {
 		t.Errorf("%d listeners, want both blocks on one", len(i.Servers()))
 	}
@@ -286,7 +286,7 @@ func TestZonesClassAndEDNS(t *testing.T) {
 	if err != nil {
 		t.Fatalf("could not start: %v", err)
 	}
-	defer i.Stop()
+	defer CoreDNSServerStop(i)
 
 	for _, nw := range []struct{ network, addr string }{{"udp", udp}, {"tcp", tcp}} {
 		// Classes other than IN are refused.

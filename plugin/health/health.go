@@ -4,8 +4,6 @@
 package health
 
 import (
-	"context"
-	"errors"
 	"io"
 	"net"
 	"net/http"
@@ -13,8 +11,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/coredns/coredns/plugin/pkg/httpserver"
 	clog "github.com/coredns/coredns/plugin/pkg/log"
-	"github.com/coredns/coredns/plugin/pkg/reuseport"
 )
 
 const (
@@ -25,10 +23,6 @@ const (
 
 	// path is the fixed URL path of the endpoint.
 	path = "/health"
-
-	// shutdownTimeout bounds how long closing a listener waits for requests
-	// in flight.
-	shutdownTimeout = 5 * time.Second
 )
 
 var log = clog.NewWithPlugin(name)
@@ -138,99 +132,27 @@ func (h *health) release() error {
 	return release(h.Addr)
 }
 
-// listener is one HTTP server for /health, shared by every health plugin
-// configured with the same address.
-type listener struct {
-	ln   net.Listener
-	srv  *http.Server
-	done chan struct{} // closed when Serve returns
-	quit chan struct{} // stops the self check
-	refs int
-}
+// servers holds the /health servers, one per address.
+var servers = httpserver.NewPool("Health endpoint")
 
-var (
-	listenersMu sync.Mutex
-	listeners   = map[string]*listener{}
-)
-
-// acquire takes a reference on the listener of addr, opening it if needed.
+// acquire takes a reference on the server of addr, starting it, and its self
+// check, if needed.
 func acquire(addr string) error {
-	listenersMu.Lock()
-	defer listenersMu.Unlock()
-	if l, ok := listeners[addr]; ok {
-		l.refs++
-		return nil
-	}
-	l, err := startListener(addr)
-	if err != nil {
-		return err
-	}
-	l.refs = 1
-	listeners[addr] = l
-	return nil
-}
-
-// release drops a reference on the listener of addr and closes it when it
-// was the last.
-func release(addr string) error {
-	listenersMu.Lock()
-	l, ok := listeners[addr]
-	if !ok {
-		listenersMu.Unlock()
-		return nil
-	}
-	l.refs--
-	if l.refs > 0 {
-		listenersMu.Unlock()
-		return nil
-	}
-	delete(listeners, addr)
-	listenersMu.Unlock()
-	return l.stop()
-}
-
-// startListener opens addr, serves /health on it and starts the self check.
-func startListener(addr string) (*listener, error) {
-	ln, err := reuseport.Listen("tcp", addr)
-	if err != nil {
-		return nil, err
-	}
-	mux := http.NewServeMux()
-	mux.HandleFunc(path, func(w http.ResponseWriter, _ *http.Request) {
-		w.WriteHeader(http.StatusOK)
-		io.WriteString(w, http.StatusText(http.StatusOK)) //nolint:errcheck // nothing to do about a client gone
+	_, err := servers.Acquire(addr, func(a net.Addr) (http.Handler, func()) {
+		mux := http.NewServeMux()
+		mux.HandleFunc(path, func(w http.ResponseWriter, _ *http.Request) {
+			w.WriteHeader(http.StatusOK)
+			io.WriteString(w, http.StatusText(http.StatusOK)) //nolint:errcheck // nothing to do about a client gone
+		})
+		quit := make(chan struct{})
+		go selfCheck(checkURL(a), quit)
+		return mux, func() { close(quit) }
 	})
-	l := &listener{
-		ln: ln,
-		srv: &http.Server{
-			Handler:           mux,
-			ReadHeaderTimeout: 5 * time.Second,
-			ReadTimeout:       10 * time.Second,
-			WriteTimeout:      10 * time.Second,
-			IdleTimeout:       60 * time.Second,
-		},
-		done: make(chan struct{}),
-		quit: make(chan struct{}),
-	}
-	go func() {
-		defer close(l.done)
-		if err := l.srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
-			log.Errorf("Health endpoint on %s stopped: %s", addr, err)
-		}
-	}()
-	go selfCheck(checkURL(ln.Addr()), l.quit)
-	return l, nil
-}
-
-// stop ends the self check and shuts the HTTP server down.
-func (l *listener) stop() error {
-	close(l.quit)
-	ctx, cancel := context.WithTimeout(context.Background(), shutdownTimeout)
-	defer cancel()
-	err := l.srv.Shutdown(ctx)
-	<-l.done
 	return err
 }
+
+// release drops a reference on the server of addr.
+func release(addr string) error { return servers.Release(addr) }
 
 // checkURL is the URL at which the process reaches its own endpoint on a:
 // a wildcard address is reached through the loopback interface.

@@ -13,13 +13,11 @@ import (
 // url returns the /health URL of the listener opened for addr.
 func url(t *testing.T, addr string) string {
 	t.Helper()
-	listenersMu.Lock()
-	defer listenersMu.Unlock()
-	l, ok := listeners[addr]
+	s, ok := servers.Server(addr)
 	if !ok {
 		t.Fatalf("no listener for %s", addr)
 	}
-	return "http://" + l.ln.Addr().String() + path
+	return "http://" + s.Addr().String() + path
 }
 
 // get returns the status and body of a GET of u, or an error.

@@ -37,7 +37,8 @@ type Metrics struct {
 	zoneMap map[string]struct{} // guarded by zoneMu
 	zones   atomic.Pointer[[]string]
 
-	held bool // holds a reference on the listener of Addr; guarded by listenersMu
+	mu   sync.Mutex // guards held
+	held bool       // holds a reference on the listener of Addr
 }
 
 // New returns a Metrics for addr that uses the default Prometheus registry,

@@ -4,18 +4,15 @@
 package ready
 
 import (
-	"context"
-	"errors"
 	"io"
 	"net"
 	"net/http"
 	"sort"
 	"strings"
 	"sync"
-	"time"
 
+	"github.com/coredns/coredns/plugin/pkg/httpserver"
 	clog "github.com/coredns/coredns/plugin/pkg/log"
-	"github.com/coredns/coredns/plugin/pkg/reuseport"
 )
 
 const (
@@ -26,10 +23,6 @@ const (
 
 	// path is the fixed URL path of the endpoint.
 	path = "/ready"
-
-	// shutdownTimeout bounds how long closing a listener waits for requests
-	// in flight.
-	shutdownTimeout = 5 * time.Second
 )
 
 var log = clog.NewWithPlugin(name)
@@ -118,100 +111,56 @@ func (rd *ready) release() error {
 	return release(rd.Addr, rd)
 }
 
-// listener is one HTTP server for /ready, shared by every ready plugin
-// configured with the same address; it reports on the plugins of all of
-// them.
-type listener struct {
-	ln   net.Listener
-	srv  *http.Server
-	done chan struct{} // closed when Serve returns
-
+// group is the handler of one /ready server: it reports on the plugins of
+// every server block configured with that address.
+type group struct {
 	mu      sync.Mutex
 	members []*ready // the plugins holding a reference, in start order
 }
 
-var (
-	listenersMu sync.Mutex
-	listeners   = map[string]*listener{}
-)
+// servers holds the /ready servers, one per address.
+var servers = httpserver.NewPool("Readiness endpoint")
 
-// acquire adds rd to the listener of addr, opening it if needed.
+// acquire adds rd to the server of addr, starting it if needed.
 func acquire(addr string, rd *ready) error {
-	listenersMu.Lock()
-	defer listenersMu.Unlock()
-	l, ok := listeners[addr]
-	if !ok {
-		var err error
-		if l, err = startListener(addr); err != nil {
-			return err
-		}
-		listeners[addr] = l
+	s, err := servers.Acquire(addr, func(net.Addr) (http.Handler, func()) {
+		return &group{}, nil
+	})
+	if err != nil {
+		return err
 	}
-	l.mu.Lock()
-	l.members = append(l.members, rd)
-	l.mu.Unlock()
+	g := s.Handler().(*group)
+	g.mu.Lock()
+	g.members = append(g.members, rd)
+	g.mu.Unlock()
 	return nil
 }
 
-// release removes rd from the listener of addr and closes the listener when
+// release removes rd from the server of addr and stops the server when
 // nothing else uses it.
 func release(addr string, rd *ready) error {
-	listenersMu.Lock()
-	l, ok := listeners[addr]
-	if !ok {
-		listenersMu.Unlock()
-		return nil
-	}
-	l.mu.Lock()
-	for i, m := range l.members {
-		if m == rd {
-			l.members = append(l.members[:i], l.members[i+1:]...)
-			break
+	if s, ok := servers.Server(addr); ok {
+		g := s.Handler().(*group)
+		g.mu.Lock()
+		for i, m := range g.members {
+			if m == rd {
+				g.members = append(g.members[:i], g.members[i+1:]...)
+				break
+			}
 		}
+		g.mu.Unlock()
 	}
-	last := len(l.members) == 0
-	l.mu.Unlock()
-	if !last {
-		listenersMu.Unlock()
-		return nil
-	}
-	delete(listeners, addr)
-	listenersMu.Unlock()
-	return l.stop()
+	return servers.Release(addr)
 }
 
-// startListener opens addr and serves /ready on it.
-func startListener(addr string) (*listener, error) {
-	ln, err := reuseport.Listen("tcp", addr)
-	if err != nil {
-		return nil, err
-	}
-	l := &listener{
-		ln:   ln,
-		done: make(chan struct{}),
-	}
-	mux := http.NewServeMux()
-	mux.HandleFunc(path, l.serveHTTP)
-	l.srv = &http.Server{
-		Handler:           mux,
-		ReadHeaderTimeout: 5 * time.Second,
-		ReadTimeout:       10 * time.Second,
-		WriteTimeout:      10 * time.Second,
-		IdleTimeout:       60 * time.Second,
-	}
-	go func() {
-		defer close(l.done)
-		if err := l.srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
-			log.Errorf("Readiness endpoint on %s stopped: %s", addr, err)
-		}
-	}()
-	return l, nil
-}
-
-// serveHTTP answers 200 OK when every plugin reported is ready, else 503
+// ServeHTTP answers 200 OK when every plugin reported is ready, else 503
 // with the names of those that are not, sorted and comma separated.
-func (l *listener) serveHTTP(w http.ResponseWriter, _ *http.Request) {
-	waiting := l.notReady()
+func (g *group) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if r.URL.Path != path {
+		http.NotFound(w, r)
+		return
+	}
+	waiting := g.notReady()
 	if len(waiting) == 0 {
 		w.WriteHeader(http.StatusOK)
 		io.WriteString(w, http.StatusText(http.StatusOK)) //nolint:errcheck // nothing to do about a client gone
@@ -226,11 +175,11 @@ func (l *listener) serveHTTP(w http.ResponseWriter, _ *http.Request) {
 // notReady asks the plugins and returns the sorted names of those that are
 // not ready. A plugin monitored until ready is not asked again once it said
 // it was.
-func (l *listener) notReady() []string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
+func (g *group) notReady() []string {
+	g.mu.Lock()
+	defer g.mu.Unlock()
 	var waiting []string
-	for _, rd := range l.members {
+	for _, rd := range g.members {
 		for _, e := range rd.entries {
 			if e.done {
 				continue
@@ -256,13 +205,4 @@ func compact(names []string) []string {
 		}
 	}
 	return out
-}
-
-// stop shuts the HTTP server down.
-func (l *listener) stop() error {
-	ctx, cancel := context.WithTimeout(context.Background(), shutdownTimeout)
-	defer cancel()
-	err := l.srv.Shutdown(ctx)
-	<-l.done
-	return err
 }

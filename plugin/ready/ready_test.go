@@ -23,13 +23,11 @@ func (f *fake) Ready() bool                                                     
 
 func url(t *testing.T, addr string) string {
 	t.Helper()
-	listenersMu.Lock()
-	defer listenersMu.Unlock()
-	l, ok := listeners[addr]
+	s, ok := servers.Server(addr)
 	if !ok {
 		t.Fatalf("no listener for %s", addr)
 	}
-	return "http://" + l.ln.Addr().String() + path
+	return "http://" + s.Addr().String() + path
 }
 
 // expect checks the status and body of /ready.

@@ -10,6 +10,7 @@ import (
 	"github.com/coredns/coredns/plugin"
 	"github.com/coredns/coredns/plugin/pkg/fall"
 	clog "github.com/coredns/coredns/plugin/pkg/log"
+	"github.com/coredns/coredns/plugin/transfer"
 	"github.com/coredns/coredns/request"
 
 	"github.com/miekg/dns"
@@ -22,9 +23,17 @@ type File struct {
 	Next plugin.Handler
 	Zones
 
+	// Xfer is the transfer plugin of the same server block, if any: it
+	// receives the NOTIFYs to send when a zone changes.
+	Xfer *transfer.Transfer
+
 	// ZoneLookupFunc, when set, replaces the matching of a query name
 	// against Zones.
 	ZoneLookupFunc
+
+	// TransferInFunc, when set, replaces Zone.TransferIn when a NOTIFY
+	// from a primary asks for a new transfer.
+	TransferInFunc
 
 	Fall fall.F
 }
@@ -75,8 +84,7 @@ func (f File) ServeDNS(ctx context.Context, w dns.ResponseWriter, r *dns.Msg) (i
 		return dns.RcodeRefused, nil
 	}
 	if r.Opcode == dns.OpcodeNotify {
-		log.Infof("Dropping notify from %s for %s", state.IP(), zone)
-		return dns.RcodeSuccess, nil
+		return f.serveNotify(w, r, state, zone, z)
 	}
 
 	z.RLock()

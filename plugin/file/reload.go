@@ -5,15 +5,18 @@ import (
 	"os"
 	"path/filepath"
 	"time"
+
+	"github.com/coredns/coredns/plugin/transfer"
 )
 
-// startReload checks the zone's file every ReloadInterval and swaps in the
-// new data when the SOA serial changed (or, with ReloadByMtime, when the
-// file was modified). It returns at once when reloading is off and stops
+// Reload checks the zone's file every ReloadInterval and swaps in the new
+// data when the SOA serial changed (or, with ReloadByMtime, when the file
+// was modified); t, when not nil, then sends NOTIFYs for the zone. It
+// returns at once, does nothing when reloading is off, and its loop stops
 // with OnShutdown.
-func (z *Zone) startReload() {
+func (z *Zone) Reload(t *transfer.Transfer) error {
 	if z.ReloadInterval <= 0 {
-		return
+		return nil
 	}
 	go func() {
 		tick := time.NewTicker(z.ReloadInterval)
@@ -23,15 +26,19 @@ func (z *Zone) startReload() {
 			case <-z.shutdown:
 				return
 			case <-tick.C:
-				z.reload()
+				if z.reload() {
+					t.Notify(z.origin) //nolint:errcheck // failures are logged
+				}
 			}
 		}
 	}()
+	return nil
 }
 
 // reload reads the zone's file again and swaps in the result when it is
-// newer. A file that cannot be read or parsed leaves the old data in place.
-func (z *Zone) reload() {
+// newer, reporting whether it did. A file that cannot be read or parsed
+// leaves the old data in place.
+func (z *Zone) reload() bool {
 	zFile := z.File()
 	serial := z.SOASerialIfDefined()
 	var mtime time.Time
@@ -39,14 +46,14 @@ func (z *Zone) reload() {
 		fi, err := os.Stat(zFile)
 		if err != nil {
 			log.Errorf("Failed to open zone %q in %q: %v", z.origin, zFile, err)
-			return
+			return false
 		}
 		mtime = fi.ModTime()
 		z.RLock()
 		seen := z.mtime
 		z.RUnlock()
 		if serial >= 0 && !mtime.After(seen) {
-			return
+			return false
 		}
 		serial = -1 // modified: load it whatever its serial
 	}
@@ -54,7 +61,7 @@ func (z *Zone) reload() {
 	reader, err := os.Open(filepath.Clean(zFile))
 	if err != nil {
 		log.Errorf("Failed to open zone %q in %q: %v", z.origin, zFile, err)
-		return
+		return false
 	}
 	zone, err := Parse(reader, z.origin, zFile, serial)
 	reader.Close()
@@ -63,7 +70,7 @@ func (z *Zone) reload() {
 		if !errors.As(err, &se) {
 			log.Errorf("Failed to reload zone %q in %q: %v", z.origin, zFile, err)
 		}
-		return
+		return false
 	}
 
 	z.Lock()
@@ -76,6 +83,7 @@ func (z *Zone) reload() {
 	}
 	z.Unlock()
 	log.Infof("Successfully reloaded zone %q in %q with %d SOA serial", z.origin, zFile, zone.Apex.SOA.Serial)
+	return true
 }
 
 // OnShutdown stops the reload loop of the zone.

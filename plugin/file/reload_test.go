@@ -88,7 +88,7 @@ func TestReload(t *testing.T) {
 	}
 
 	// The loop picks up a new serial.
-	z.startReload()
+	z.Reload(nil) //nolint:errcheck // never fails
 	defer z.OnShutdown()
 	writeZone(t, "", path, reloadZoneText("2", "192.0.2.2"))
 	eventually(t, "the new serial", func() bool { return z.SOASerialIfDefined() == 2 && wwwAddr(z) == "192.0.2.2" })
@@ -127,7 +127,7 @@ func TestReloadByMtime(t *testing.T) {
 func TestReloadOff(t *testing.T) {
 	z, path := loadReloadZone(t, false)
 	z.ReloadInterval = 0
-	z.startReload()
+	z.Reload(nil) //nolint:errcheck // never fails
 	writeZone(t, "", path, reloadZoneText("2", "192.0.2.2"))
 	time.Sleep(30 * time.Millisecond)
 	if z.SOASerialIfDefined() != 1 {
@@ -141,7 +141,7 @@ func TestReloadLateFile(t *testing.T) {
 	path := t.TempDir() + "/db.late"
 	z := NewZone("reload.test.", path)
 	z.ReloadInterval = 10 * time.Millisecond
-	z.startReload()
+	z.Reload(nil) //nolint:errcheck // never fails
 	defer z.OnShutdown()
 	writeZone(t, "", path, reloadZoneText("5", "192.0.2.5"))
 	eventually(t, "the late zone", func() bool { return z.SOASerialIfDefined() == 5 })

@@ -10,6 +10,7 @@ import (
 	"github.com/coredns/coredns/plugin"
 	"github.com/coredns/coredns/plugin/pkg/fall"
 	"github.com/coredns/coredns/plugin/pkg/upstream"
+	"github.com/coredns/coredns/plugin/transfer"
 )
 
 func init() { plugin.Register("file", setup) }
@@ -21,13 +22,26 @@ func setup(c *caddy.Controller) error {
 	}
 
 	f := File{Zones: zones, Fall: fall}
+	config := dnsserver.GetConfig(c)
+	c.OnStartup(func() error {
+		// The transfer plugin of this server block, if any, sends the
+		// NOTIFYs: once now, and whenever a reload brings a new serial.
+		xfer, _ := config.Handler("transfer").(*transfer.Transfer)
+		for _, n := range zones.Names {
+			z := zones.Z[n]
+			z.StartupOnce.Do(func() { z.Reload(xfer) }) //nolint:errcheck // never fails
+		}
+		if xfer != nil {
+			go func() {
+				for _, n := range zones.Names {
+					xfer.Notify(n) //nolint:errcheck // failures are logged
+				}
+			}()
+		}
+		return nil
+	})
 	for _, n := range zones.Names {
-		z := zones.Z[n]
-		c.OnStartup(func() error {
-			z.StartupOnce.Do(z.startReload)
-			return nil
-		})
-		c.OnShutdown(z.OnShutdown)
+		c.OnShutdown(zones.Z[n].OnShutdown)
 	}
 
 	dnsserver.GetConfig(c).AddPlugin(func(next plugin.Handler) plugin.Handler {

@@ -1,9 +1,8 @@
 package file
 
 import (
-	"errors"
-
 	"github.com/coredns/coredns/plugin/file/tree"
+	"github.com/coredns/coredns/plugin/transfer"
 
 	"github.com/miekg/dns"
 )
@@ -12,16 +11,12 @@ import (
 // still count as newer (RFC 1982).
 const MaxSerialIncrement uint32 = 2147483647
 
-// errNotAuthoritative tells the transfer plugin that this plugin does not
-// hold the zone asked for, so it can try the next one.
-var errNotAuthoritative = errors.New("not authoritative for zone")
-
 // Transfer streams zone for a zone transfer, as the transfer plugin's
 // Transferer interface asks.
 func (f File) Transfer(zone string, serial uint32) (<-chan []dns.RR, error) {
 	z, ok := f.Z[zone]
 	if !ok || z == nil {
-		return nil, errNotAuthoritative
+		return nil, transfer.ErrNotAuthoritative
 	}
 	return z.Transfer(serial)
 }

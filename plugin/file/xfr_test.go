@@ -3,6 +3,8 @@ package file
 import (
 	"testing"
 
+	"github.com/coredns/coredns/plugin/transfer"
+
 	"github.com/miekg/dns"
 )
 
@@ -18,7 +20,7 @@ func collect(t *testing.T, ch <-chan []dns.RR) []dns.RR {
 func TestTransfer(t *testing.T) {
 	f := newFile(t, "zoo.test.", zooZone)
 
-	if _, err := f.Transfer("other.test.", 0); err != errNotAuthoritative {
+	if _, err := f.Transfer("other.test.", 0); err != transfer.ErrNotAuthoritative {
 		t.Errorf("unknown zone: error %v", err)
 	}
 

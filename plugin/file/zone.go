@@ -29,6 +29,7 @@ type Zone struct {
 
 	StartupOnce  sync.Once
 	TransferFrom []string
+	xfrIn        sync.Mutex // one transfer in at a time
 
 	ReloadInterval time.Duration
 	ReloadByMtime  bool
@@ -77,13 +78,17 @@ func NewZone(name string, file string) *Zone {
 // empty tree.
 func (z *Zone) Copy() *Zone {
 	z1 := z.CopyWithoutApex()
+	z.RLock()
 	z1.Apex = z.Apex
+	z.RUnlock()
 	return z1
 }
 
 // CopyWithoutApex returns a zone with the same configuration as z, no apex
 // and an empty tree.
 func (z *Zone) CopyWithoutApex() *Zone {
+	z.RLock()
+	defer z.RUnlock()
 	z1 := NewZone(z.origin, z.file)
 	z1.TransferFrom = z.TransferFrom
 	z1.Expired = z.Expired

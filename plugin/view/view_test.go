@@ -104,3 +104,41 @@ func TestMetadata(t *testing.T) {
 		t.Errorf("view/name = %q, want blue", got)
 	}
 }
+
+// collector publishes "test/country" as the metadata plugin would.
+type collector struct{ calls int }
+
+func (c *collector) Collect(ctx context.Context, _ request.Request) context.Context {
+	c.calls++
+	ctx = metadata.ContextWithMetadata(ctx)
+	metadata.SetValueFunc(ctx, "test/country", func() string { return "NL" })
+	return ctx
+}
+
+// Expressions see the block's metadata even though the server filters
+// before it collects metadata for the chain; a context that already carries
+// metadata is used as it is.
+func TestFilterCollectsMetadata(t *testing.T) {
+	v := newView(t, "view nl {\nexpr metadata('test/country') == 'NL'\n}")
+	q := new(dns.Msg)
+	q.SetQuestion("a.example.org.", dns.TypeA)
+	state := &request.Request{Req: q, W: &test.ResponseWriter{}}
+
+	if v.Filter(context.Background(), state) {
+		t.Error("Filter = true without a metadata collector")
+	}
+	c := &collector{}
+	v.collector = c
+	if !v.Filter(context.Background(), state) {
+		t.Error("Filter = false with the collector's metadata")
+	}
+	if c.calls != 1 {
+		t.Errorf("collector called %d times, want 1", c.calls)
+	}
+	if v.Filter(metadata.ContextWithMetadata(context.Background()), state) {
+		t.Error("Filter = true although the context's own (empty) metadata was expected to be used")
+	}
+	if c.calls != 1 {
+		t.Errorf("collector called again for a context with metadata")
+	}
+}

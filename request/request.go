@@ -200,11 +200,26 @@ func (r *Request) SizeAndDo(m *dns.Msg) bool {
 		}
 		return true
 	}
-	opt := &dns.OPT{Hdr: dns.RR_Header{Name: ".", Rrtype: dns.TypeOPT, Class: o.Hdr.Class}}
+	var opt *dns.OPT
+	if n := len(m.Extra); n < cap(m.Extra) || n >= len(optExtra{}.rrs) {
+		opt = new(dns.OPT)
+		m.Extra = append(m.Extra, opt)
+	} else {
+		// One allocation for the OPT record and the grown section.
+		x := new(optExtra)
+		opt = &x.opt
+		m.Extra = append(append(x.rrs[:0], m.Extra...), opt)
+	}
+	opt.Hdr = dns.RR_Header{Name: ".", Rrtype: dns.TypeOPT, Class: o.Hdr.Class}
 	opt.SetDo(do)
 	opt.Option = supportedOptions(o.Option)
-	m.Extra = append(m.Extra, opt)
 	return true
+}
+
+// optExtra is an OPT record with room for the additional section it ends.
+type optExtra struct {
+	opt dns.OPT
+	rrs [4]dns.RR
 }
 
 // supportedOptions keeps the EDNS options a plugin declared supported.
@@ -221,13 +236,20 @@ func supportedOptions(opts []dns.EDNS0) []dns.EDNS0 {
 // Scrub truncates reply to fit the client's buffer (setting TC when records
 // had to go) and compresses large UDP answers to avoid fragmentation.
 func (r *Request) Scrub(reply *dns.Msg) *dns.Msg {
-	reply.Truncate(r.Size())
+	size := r.Size()
+	reply.Truncate(size)
 	if reply.Compress {
 		return reply
 	}
-	if r.Proto() == "udp" {
-		n := reply.Len()
-		if (n > 1480 && r.Family() == 1) || (n > 1220 && r.Family() == 2) {
+	if r.Proto() == "udp" && size > 1220 {
+		// Truncate left the reply uncompressed, so it is at most size
+		// bytes: with a buffer under both thresholds it cannot need
+		// compression and its length need not be computed again.
+		limit := 1480
+		if r.Family() == 2 {
+			limit = 1220
+		}
+		if size > limit && reply.Len() > limit {
 			reply.Compress = true
 		}
 	}

@@ -30,10 +30,12 @@ type Server struct {
 	WriteTimeout  time.Duration
 	MaxTCPQueries int
 
-	server [2]*dns.Server // tcp, udp
+	server [2]*dns.Server // tcp; udp is served by udp
+	udp    *udpServer
 	m      sync.Mutex
 
 	zones        map[string][]*Config // zone -> configs, views first
+	zoneLen      [256]bool            // lengths of the zones' names, to skip lookups that cannot match
 	graceTimeout time.Duration
 	trace        tracer
 	debug        bool
@@ -96,6 +98,9 @@ func NewServer(addr string, group []*Config) (*Server, error) {
 		}
 		s.stacktrace = s.stacktrace || site.Stacktrace
 		s.zones[site.Zone] = append(s.zones[site.Zone], site)
+		if len(site.Zone) < len(s.zoneLen) {
+			s.zoneLen[len(site.Zone)] = true
+		}
 		if site.ReadTimeout > 0 {
 			s.ReadTimeout = site.ReadTimeout
 		}
@@ -162,21 +167,17 @@ func (s *Server) Serve(l net.Listener) error {
 // ServePacket answers DNS over UDP on p until Stop.
 func (s *Server) ServePacket(p net.PacketConn) error {
 	s.m.Lock()
-	s.server[udp] = &dns.Server{
-		PacketConn: p,
-		Net:        "udp",
-		Handler:    s.handler(),
-		TsigSecret: s.tsigSecret,
-	}
+	var decorate dns.DecorateWriter
 	for _, configs := range s.zones {
 		if configs[0].UDPDecorateWriterFunc != nil {
-			s.server[udp].DecorateWriter = configs[0].UDPDecorateWriterFunc(s)
+			decorate = configs[0].UDPDecorateWriterFunc(s)
 			break
 		}
 	}
-	srv := s.server[udp]
+	s.udp = newUDPServer(p, s.handler(), decorate, s.tsigSecret)
+	u := s.udp
 	s.m.Unlock()
-	return srv.ActivateAndServe()
+	return u.serve()
 }
 
 // listenAddr strips the transport prefix from Addr.
@@ -204,6 +205,13 @@ func (s *Server) Stop() error {
 	defer cancel()
 	var wg sync.WaitGroup
 	s.m.Lock()
+	if s.udp != nil {
+		wg.Add(1)
+		go func(u *udpServer) {
+			defer wg.Done()
+			u.stop(ctx) //nolint:errcheck // best effort at shutdown
+		}(s.udp)
+	}
 	for _, srv := range s.server {
 		if srv == nil {
 			continue
@@ -291,7 +299,9 @@ func (s *Server) ServeDNS(ctx context.Context, w dns.ResponseWriter, r *dns.Msg)
 	var dsConfigs []*Config
 	off, end := 0, false
 	for !end {
-		if configs, ok := s.zones[string(q[off:])]; ok {
+		if n := len(q) - off; n < len(s.zoneLen) && !s.zoneLen[n] {
+			// No zone has a name this long: skip the map lookup.
+		} else if configs, ok := s.zones[string(q[off:])]; ok {
 			if !isDS {
 				if s.serve(ctx, loop, configs, w, r) {
 					return
@@ -319,9 +329,15 @@ func (s *Server) ServeDNS(ctx context.Context, w dns.ResponseWriter, r *dns.Msg)
 // It reports false when no config accepted it.
 func (s *Server) serve(ctx context.Context, loop int, configs []*Config, w dns.ResponseWriter, r *dns.Msg) bool {
 	for _, h := range configs {
+		sctx := &serverContext{Context: ctx, srv: s, loop: loop + 1, view: h.ViewName, hasView: h.ViewName != ""}
+		var c context.Context = sctx
+		if h.metaCollector != nil {
+			// Before the filters, so that view expressions can read metadata.
+			c = h.metaCollector.Collect(c, request.Request{Req: r, W: w})
+		}
 		if len(h.FilterFuncs) > 0 {
 			state := request.Request{Req: r, W: w}
-			if !passAll(ctx, h.FilterFuncs, &state) {
+			if !passAll(c, h.FilterFuncs, &state) {
 				continue
 			}
 		}
@@ -329,11 +345,6 @@ func (s *Server) serve(ctx context.Context, loop int, configs []*Config, w dns.R
 			// A server block without plugins refuses every query.
 			errorFunc(s.Addr, w, r, dns.RcodeRefused)
 			return true
-		}
-		sctx := &serverContext{Context: ctx, srv: s, loop: loop + 1, view: h.ViewName, hasView: h.ViewName != ""}
-		var c context.Context = sctx
-		if h.metaCollector != nil {
-			c = h.metaCollector.Collect(c, request.Request{Req: r, W: w})
 		}
 		rc, _ := h.pluginChain.ServeDNS(c, w, r)
 		if !plugin.ClientWrite(rc) {

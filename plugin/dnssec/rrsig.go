@@ -86,7 +86,15 @@ const (
 	prime64  = 1099511628211
 )
 
-var packPool = sync.Pool{New: func() any { b := make([]byte, 1024); return &b }}
+// packScratch is what hashRR packs with. Records are packed through a
+// one-record message: dns.PackRR would store the RDLENGTH in the record, and
+// records are shared (with the zone of file, say) by concurrent queries.
+type packScratch struct {
+	buf []byte
+	msg dns.Msg
+}
+
+var packPool = sync.Pool{New: func() any { return &packScratch{buf: make([]byte, 1024)} }}
 
 // hashRRset returns a cache key for the signatures over rrset by zone. It
 // ignores the TTLs, the case of the owner name and the order of the records.
@@ -96,28 +104,30 @@ func hashRRset(rrset []dns.RR, zone string) uint64 {
 		h ^= uint64(lower(zone[i]))
 		h *= prime64
 	}
-	bp := packPool.Get().(*[]byte)
+	ps := packPool.Get().(*packScratch)
 	var sum uint64
 	for _, rr := range rrset {
-		sum += hashRR(rr, bp)
+		sum += hashRR(rr, ps)
 	}
-	packPool.Put(bp)
+	ps.msg.Answer = ps.msg.Answer[:0]
+	packPool.Put(ps)
 	h ^= sum
 	h *= prime64
 	return h
 }
 
 // hashRR hashes the uncompressed wire form of rr with its TTL zeroed and its
-// owner name lowercased. *bp is a scratch buffer, grown when needed.
-func hashRR(rr dns.RR, bp *[]byte) uint64 {
-	off, err := dns.PackRR(rr, *bp, 0, nil, false)
+// owner name lowercased. ps is scratch space; rr is only read.
+func hashRR(rr dns.RR, ps *packScratch) uint64 {
+	ps.msg.Answer = append(ps.msg.Answer[:0], rr)
+	out, err := ps.msg.PackBuffer(ps.buf)
 	if err != nil {
-		*bp = make([]byte, dns.MaxMsgSize)
-		if off, err = dns.PackRR(rr, *bp, 0, nil, false); err != nil {
-			return 0
-		}
+		return 0
 	}
-	b := (*bp)[:off]
+	if cap(out) > cap(ps.buf) {
+		ps.buf = out[:cap(out)]
+	}
+	b := out[12:] // past the message header
 	i := 0
 	for i < len(b) && b[i] != 0 {
 		l := int(b[i])

@@ -32,19 +32,6 @@ func setup(c *caddy.Controller) error {
 		v.Next = next
 		return v
 	})
-	// Expressions may read metadata ("metadata('geoip/country/code')"), so
-	// the block's metadata collector is needed when filtering; the chain,
-	// and with it the collector, exists only once the servers are built.
-	c.OnStartup(func() error {
-		v.collector = nil
-		for _, h := range cfg.Handlers() {
-			if mc, ok := h.(dnsserver.MetadataCollector); ok {
-				v.collector = mc
-				break
-			}
-		}
-		return nil
-	})
 	return nil
 }
 

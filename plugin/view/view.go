@@ -6,7 +6,6 @@ package view
 import (
 	"context"
 
-	"github.com/coredns/coredns/core/dnsserver"
 	"github.com/coredns/coredns/plugin"
 	"github.com/coredns/coredns/plugin/metadata"
 	"github.com/coredns/coredns/plugin/pkg/expression"
@@ -25,11 +24,6 @@ type View struct {
 
 	viewName string
 	progs    []*vm.Program
-
-	// collector is the block's metadata plugin, if any. The server filters
-	// before it collects the block's metadata, so Filter collects it itself
-	// when the context has none yet.
-	collector dnsserver.MetadataCollector
 }
 
 // Filter reports whether every expression of the view is true for the
@@ -38,9 +32,6 @@ type View struct {
 func (v *View) Filter(ctx context.Context, state *request.Request) bool {
 	if len(v.progs) == 0 {
 		return true
-	}
-	if v.collector != nil && metadata.ValueFuncs(ctx) == nil {
-		ctx = v.collector.Collect(ctx, *state)
 	}
 	env := expression.DefaultEnv(ctx, state)
 	for _, p := range v.progs {

@@ -26,6 +26,11 @@ type Node struct {
 type Tree struct {
 	Root  *Node // root of the tree
 	Count int   // number of names in the tree
+
+	// index maps sort keys to Elems for exact lookups without a descent.
+	// Insert and the Delete methods keep it; it is used only while it
+	// holds Count names (a tree assembled by hand through Root has none).
+	index map[string]*Elem
 }
 
 // Len returns the number of names in the tree.
@@ -38,6 +43,15 @@ func (t *Tree) Search(qname string) (*Elem, bool) {
 	}
 	var buf [keyBuf]byte
 	k := appendKey(buf[:0], qname)
+	if t.index != nil && len(t.index) == t.Count {
+		e, ok := t.index[string(k)]
+		return e, ok
+	}
+	return t.descend(k)
+}
+
+// descend looks k up by walking down from the root.
+func (t *Tree) descend(k []byte) (*Elem, bool) {
 	for n := t.Root; n != nil; {
 		switch c := compareKey(k, n.Elem.key); {
 		case c < 0:
@@ -55,19 +69,28 @@ func (t *Tree) Search(qname string) (*Elem, bool) {
 func (t *Tree) Insert(rr dns.RR) {
 	var buf [keyBuf]byte
 	k := appendKey(buf[:0], rr.Header().Name)
-	var added bool
+	var added *Elem
 	t.Root, added = t.Root.insert(k, rr)
 	t.Root.Color = black
-	if added {
+	if added != nil {
+		if t.index == nil && t.Count == 0 {
+			t.index = make(map[string]*Elem)
+		}
+		if t.index != nil {
+			t.index[added.key] = added
+		}
 		t.Count++
 	}
 }
 
-func (n *Node) insert(k []byte, rr dns.RR) (*Node, bool) {
+// insert adds rr below n; it returns the new subtree root and the Elem it
+// created, or nil when rr's name was already there.
+func (n *Node) insert(k []byte, rr dns.RR) (*Node, *Elem) {
 	if n == nil {
-		return &Node{Elem: newElem(rr)}, true
+		e := newElem(rr)
+		return &Node{Elem: e}, e
 	}
-	var added bool
+	var added *Elem
 	switch c := compareKey(k, n.Elem.key); {
 	case c < 0:
 		n.Left, added = n.Left.insert(k, rr)
@@ -94,6 +117,7 @@ func (t *Tree) Delete(rr dns.RR) {
 		t.Root.Color = red
 	}
 	t.Root = t.Root.delete(el.key)
+	delete(t.index, el.key)
 	t.Count--
 	if t.Root != nil {
 		t.Root.Color = black
@@ -135,6 +159,7 @@ func (t *Tree) DeleteMin() {
 	if !isRed(t.Root.Left) && !isRed(t.Root.Right) {
 		t.Root.Color = red
 	}
+	delete(t.index, t.Min().key)
 	t.Root = t.Root.deleteMin()
 	t.Count--
 	if t.Root != nil {
@@ -161,6 +186,7 @@ func (t *Tree) DeleteMax() {
 	if !isRed(t.Root.Left) && !isRed(t.Root.Right) {
 		t.Root.Color = red
 	}
+	delete(t.index, t.Max().key)
 	t.Root = t.Root.deleteMax()
 	t.Count--
 	if t.Root != nil {

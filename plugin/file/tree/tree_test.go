@@ -390,3 +390,46 @@ func BenchmarkSearch(b *testing.B) {
 		}
 	}
 }
+
+// TestSearchIndex checks that the exact-name index agrees with a walk down
+// the tree through random inserts and deletes, and that a tree assembled by
+// hand is still searched.
+func TestSearchIndex(t *testing.T) {
+	rng := rand.New(rand.NewSource(7))
+	tr := &Tree{}
+	present := map[string]bool{}
+	name := func() string { return fmt.Sprintf("n%d.Example.org.", rng.Intn(200)) }
+	for i := range 2000 {
+		n := name()
+		switch op := rng.Intn(10); {
+		case op < 6:
+			tr.Insert(mustRR(t, n+" 3600 IN A 192.0.2.1"))
+			present[dns.CanonicalName(n)] = true
+		case op < 8:
+			tr.Delete(mustRR(t, n+" 3600 IN A 192.0.2.1"))
+			delete(present, dns.CanonicalName(n))
+		case op == 8 && tr.Len() > 0:
+			delete(present, dns.CanonicalName(tr.Min().Name()))
+			tr.DeleteMin()
+		case tr.Len() > 0:
+			delete(present, dns.CanonicalName(tr.Max().Name()))
+			tr.DeleteMax()
+		}
+		if tr.Len() != len(present) || len(tr.index) != tr.Len() {
+			t.Fatalf("step %d: Len %d, index %d, want %d", i, tr.Len(), len(tr.index), len(present))
+		}
+		q := name()
+		_, got := tr.Search(q)
+		var buf [keyBuf]byte
+		_, walked := tr.descend(appendKey(buf[:0], q))
+		if got != present[dns.CanonicalName(q)] || got != walked {
+			t.Fatalf("step %d: Search(%s) = %t, walk %t, want %t", i, q, got, walked, present[dns.CanonicalName(q)])
+		}
+	}
+
+	// A tree built through Root, without Insert, has no index.
+	hand := &Tree{Root: &Node{Elem: newElem(mustRR(t, "a.example.org. 3600 IN A 192.0.2.1")), Color: black}, Count: 1}
+	if _, ok := hand.Search("A.example.org."); !ok {
+		t.Error("hand-built tree: a.example.org. not found")
+	}
+}

@@ -27,6 +27,12 @@ const dns64Corefile = `lab.test:0 {
     template IN AAAA v6.lab.test {
         answer "{{ .Name }} 400 IN AAAA 2001:db8::6"
     }
+    template IN A flaky.lab.test {
+        answer "{{ .Name }} 400 IN A 192.0.2.9"
+    }
+    template IN AAAA flaky.lab.test {
+        rcode SERVFAIL
+    }
     template ANY ANY lab.test {
         authority "lab.test. 300 IN SOA ns.lab.test. admin.lab.test. 1 3600 600 86400 70"
     }
@@ -95,6 +101,10 @@ func TestDNS64Synthesis(t *testing.T) {
 		// A real AAAA record is answered as it is.
 		{v4udp, v4tcp, "127.0.0.1", "v6.lab.test.", dns.TypeAAAA, true,
 			[]dns.RR{test.AAAA("v6.lab.test. 400 IN AAAA 2001:db8::6")}, nil},
+		// The AAAA query fails: RFC 6147 takes that as an empty answer.
+		// No SOA came with the failure, so the TTL is capped at 600.
+		{v4udp, v4tcp, "127.0.0.1", "flaky.lab.test.", dns.TypeAAAA, false,
+			[]dns.RR{test.AAAA("flaky.lab.test. 400 IN AAAA 2001:db8:64::c000:209")}, nil},
 		// No addresses at all: an empty answer, no longer authoritative.
 		{v4udp, v4tcp, "127.0.0.1", "none.lab.test.", dns.TypeAAAA, false, nil, []dns.RR{soa}},
 		// A queries pass untouched.

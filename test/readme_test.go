@@ -73,11 +73,11 @@ func checkReadmeExample(t *testing.T, dir, name string, ex readmeExample) {
 	if missing := missingDirectives(blocks); len(missing) > 0 {
 		t.Skipf("example at %s:%d uses directives this binary lacks: %s", name, ex.line, strings.Join(missing, ", "))
 	}
-	if why := contactsOutside(blocks); why != "" {
+	if why := cannotStartHere(blocks, dir); why != "" {
 		t.Skipf("example at %s:%d is not started: %s", name, ex.line, why)
 	}
 
-	corefile := localizeCorefile(ex.text)
+	corefile := localizeCorefile(redirectRemotes(ex.text, closedLoopback(t)))
 	abs, err := filepath.Abs(dir)
 	if err != nil {
 		t.Fatal(err)
@@ -151,33 +151,105 @@ func missingDirectives(blocks []caddyfile.ServerBlock) []string {
 }
 
 // Directives whose setup or start-up reaches out to a remote service. Tests
-// only ever send traffic to this machine, so examples that point these at
-// another host are not started.
+// only ever send traffic to this machine, so the remote addresses such
+// examples name are rewritten to a closed loopback port: secondary's
+// transfers, transfer's NOTIFYs, dnstap's and etcd's connections and the
+// kubernetes informers then fail in the background while the server runs.
+// The cloud plugins cannot start without their service.
 var (
 	alwaysRemote   = map[string]bool{"route53": true, "azure": true, "clouddns": true}
 	remoteAtStart  = map[string]bool{"secondary": true, "transfer": true, "dnstap": true, "etcd": true, "kubernetes": true, "nomad": true}
 	addressSchemes = []string{"tcp://", "tls://", "http://", "https://", "dns://", "grpc://"}
+	// credentialFiles are kubernetes options naming files start-up reads.
+	credentialFiles = map[string]bool{"tls": true, "kubeconfig": true}
 )
 
-// contactsOutside says why starting blocks would contact another host, or
-// returns "".
-func contactsOutside(blocks []caddyfile.ServerBlock) string {
+// cannotStartHere says why blocks cannot start on this machine, or returns
+// "": a cloud plugin, or a kubernetes block naming credential files that do
+// not exist beside the README (dir).
+func cannotStartHere(blocks []caddyfile.ServerBlock, dir string) string {
 	for _, b := range blocks {
-		for dir, toks := range b.Tokens {
-			if alwaysRemote[dir] {
-				return dir + " needs a cloud service"
+		for directive, toks := range b.Tokens {
+			if alwaysRemote[directive] {
+				return directive + " needs a cloud service"
 			}
-			if !remoteAtStart[dir] {
+			if directive != "kubernetes" {
 				continue
 			}
-			for _, tok := range toks {
-				if host := remoteHost(tok.Text); host != "" {
-					return dir + " would connect to " + host + " at start-up"
+			for n, tok := range toks {
+				if !credentialFiles[tok.Text] || n+1 >= len(toks) || toks[n+1].Line != tok.Line {
+					continue
+				}
+				file := toks[n+1].Text
+				if _, err := os.Stat(filepath.Join(dir, file)); err != nil {
+					return "kubernetes " + tok.Text + " names " + file + ", which does not exist here"
 				}
 			}
 		}
 	}
 	return ""
+}
+
+// closedLoopback returns a loopback address whose port nobody listens on
+// (one just bound and released), so connections to it fail at once.
+func closedLoopback(t *testing.T) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := l.Addr().String()
+	l.Close()
+	return addr
+}
+
+// redirectRemotes rewrites, in the arguments of directives that contact
+// other hosts, every address off this machine to closed (host:port),
+// keeping any scheme. A kubernetes block whose endpoint moved gets a zero
+// startup_timeout so start-up does not wait for an API server that is not
+// there.
+func redirectRemotes(s, closed string) string {
+	toks := corefileTokens(s)
+	var edits []cfEdit
+	directive, depth := "", 0 // the server block directive the words belong to
+	for n, tok := range toks {
+		switch tok.text {
+		case "{":
+			depth++
+			continue
+		case "}":
+			if depth--; depth == 0 {
+				directive = ""
+			}
+			continue
+		}
+		lineStart := n == 0 || toks[n-1].line != tok.line || toks[n-1].text == "{"
+		if lineStart && depth == 1 {
+			directive = tok.text
+		}
+		if depth == 0 {
+			directive = ""
+		}
+		if !remoteAtStart[directive] || remoteHost(tok.text) == "" {
+			continue
+		}
+		scheme := ""
+		for _, sc := range addressSchemes {
+			if strings.HasPrefix(tok.text, sc) {
+				scheme = sc
+			}
+		}
+		repl := scheme + closed
+		if directive == "kubernetes" {
+			repl += "\n" + strings.Repeat(" ", 8) + "startup_timeout 0s"
+		}
+		edits = append(edits, cfEdit{tok.start, tok.end, repl})
+	}
+	slices.SortStableFunc(edits, func(a, b cfEdit) int { return b.start - a.start })
+	for _, e := range edits {
+		s = s[:e.start] + e.text + s[e.end:]
+	}
+	return s
 }
 
 // remoteHost returns the host s names when it is an address off this
@@ -478,6 +550,33 @@ func TestRemoteHost(t *testing.T) {
 	} {
 		if got := remoteHost(in); got != want {
 			t.Errorf("remoteHost(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestRedirectRemotes(t *testing.T) {
+	const closed = "127.0.0.1:9"
+	tests := []struct{ in, want string }{
+		{
+			"example.org {\n    secondary {\n        transfer from 10.0.1.1 10.1.2.1:5300\n    }\n}\n",
+			"example.org {\n    secondary {\n        transfer from 127.0.0.1:9 127.0.0.1:9\n    }\n}\n",
+		},
+		{
+			"10.0.0.1 {\n    transfer {\n        to 10.0.0.0/8 192.0.2.10 127.0.0.1\n    }\n    forward . 192.0.2.1\n}\n",
+			"10.0.0.1 {\n    transfer {\n        to 10.0.0.0/8 127.0.0.1:9 127.0.0.1\n    }\n    forward . 192.0.2.1\n}\n",
+		},
+		{
+			". { dnstap tcp://dnstap.example:6000 full\n}\n",
+			". { dnstap tcp://127.0.0.1:9 full\n}\n",
+		},
+		{
+			". {\n    kubernetes cluster.local {\n        endpoint https://k8s.example.net:6443\n    }\n}\n",
+			". {\n    kubernetes cluster.local {\n        endpoint https://127.0.0.1:9\n        startup_timeout 0s\n    }\n}\n",
+		},
+	}
+	for _, tc := range tests {
+		if got := redirectRemotes(tc.in, closed); got != tc.want {
+			t.Errorf("redirectRemotes(%q):\ngot:\n%s\nwant:\n%s", tc.in, got, tc.want)
 		}
 	}
 }

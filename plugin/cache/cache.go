@@ -105,13 +105,15 @@ const (
 )
 
 // key returns the cache key of a query: its name (hashed as if lowercased, so
-// that case does not matter and nothing is allocated), type and DO and CD
-// bits.
-func key(qname string, qtype uint16, flags uint8) uint64 {
+// that case does not matter and nothing is allocated), type, class and DO
+// and CD bits.
+func key(qname string, qtype, qclass uint16, flags uint8) uint64 {
 	h := uint64(offset64)
 	h = (h ^ uint64(flags)) * prime64
 	h = (h ^ uint64(qtype>>8)) * prime64
 	h = (h ^ uint64(qtype&0xff)) * prime64
+	h = (h ^ uint64(qclass>>8)) * prime64
+	h = (h ^ uint64(qclass&0xff)) * prime64
 	for i := 0; i < len(qname); i++ {
 		c := qname[i]
 		if c >= 'A' && c <= 'Z' {

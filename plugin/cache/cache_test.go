@@ -428,3 +428,33 @@ func TestNotQuery(t *testing.T) {
 		t.Errorf("backend saw %d queries, want 2", got)
 	}
 }
+
+// TestKeyClass checks that the same name and type in another class is a
+// separate entry: a CH answer never answers an IN query.
+func TestKeyClass(t *testing.T) {
+	b := newBackend()
+	b.set("version.bind.", dns.TypeTXT, func(r *dns.Msg) *dns.Msg {
+		m := new(dns.Msg)
+		m.SetReply(r)
+		txt := &dns.TXT{Hdr: dns.RR_Header{Name: "version.bind.", Rrtype: dns.TypeTXT, Class: r.Question[0].Qclass, Ttl: 60},
+			Txt: []string{dns.ClassToString[r.Question[0].Qclass]}}
+		m.Answer = []dns.RR{txt}
+		return m
+	})
+	ca, _ := newTestCache(t, "cache", b)
+
+	inQ := query("version.bind.", dns.TypeTXT)
+	chQ := query("version.bind.", dns.TypeTXT)
+	chQ.Question[0].Qclass = dns.ClassCHAOS
+	for n, q := range []*dns.Msg{chQ, inQ, chQ, inQ} {
+		resp := ask(t, ca, q)
+		want := dns.ClassToString[q.Question[0].Qclass]
+		if len(resp.Answer) != 1 || resp.Answer[0].Header().Class != q.Question[0].Qclass ||
+			resp.Answer[0].(*dns.TXT).Txt[0] != want {
+			t.Errorf("query %d (%s): got %v", n, want, resp.Answer)
+		}
+	}
+	if got := b.calls.Load(); got != 2 {
+		t.Errorf("backend saw %d queries, want 2 (one per class)", got)
+	}
+}

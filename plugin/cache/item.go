@@ -10,9 +10,10 @@ import (
 // item is one cached response. Its records are private copies that are
 // never handed out: every reply gets copies of its own.
 type item struct {
-	name  string // the question name, lowercased
-	qtype uint16
-	flags uint8 // DO and CD bits of the query that stored it
+	name   string // the question name, lowercased
+	qtype  uint16
+	qclass uint16
+	flags  uint8 // DO and CD bits of the query that stored it
 
 	rcode int
 	ad    bool
@@ -38,6 +39,7 @@ func newItem(m *dns.Msg, name string, flags uint8, now time.Time, ttl time.Durat
 	i := &item{
 		name:   name,
 		qtype:  m.Question[0].Qtype,
+		qclass: m.Question[0].Qclass,
 		flags:  flags,
 		rcode:  m.Rcode,
 		ad:     m.AuthenticatedData,
@@ -113,7 +115,7 @@ func (i *item) remaining(now time.Time) int {
 // matches guards against hash collisions: it reports whether i was stored
 // for this question and these key flags.
 func (i *item) matches(q dns.Question, flags uint8) bool {
-	return i.qtype == q.Qtype && i.flags == flags && equalFold(i.name, q.Name)
+	return i.qtype == q.Qtype && i.qclass == q.Qclass && i.flags == flags && equalFold(i.name, q.Name)
 }
 
 // hit records a hit at now and returns the number of hits seen without a

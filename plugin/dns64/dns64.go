@@ -9,6 +9,7 @@ import (
 
 	"github.com/coredns/coredns/plugin"
 	"github.com/coredns/coredns/plugin/metrics"
+	"github.com/coredns/coredns/plugin/pkg/dnsutil"
 	"github.com/coredns/coredns/plugin/pkg/nonwriter"
 	"github.com/coredns/coredns/request"
 
@@ -42,6 +43,11 @@ const defaultSOATTL = 600
 // ServeDNS implements plugin.Handler.
 func (d *DNS64) ServeDNS(ctx context.Context, w dns.ResponseWriter, r *dns.Msg) (int, error) {
 	state := request.Request{W: w, Req: r}
+	if state.QType() == dns.TypePTR && state.QClass() == dns.ClassINET {
+		if v4, ok := d.extract(state.Name()); ok {
+			return d.servePTR(ctx, w, state, v4)
+		}
+	}
 	if !d.intercepts(&state) {
 		return plugin.NextOrFailure(d.Name(), d.Next, ctx, w, r)
 	}
@@ -80,16 +86,14 @@ func (d *DNS64) intercepts(state *request.Request) bool {
 }
 
 // needsSynthesis reports whether the AAAA answer res should be replaced by
-// one made from A records: a positive answer without AAAA records (a CNAME
-// chain ending elsewhere, RFC 6147 5.1.6), an empty one (5.1.1), or any
-// positive answer with TranslateAll. Name errors and other failures are
-// passed on as they are, and so are referrals.
+// one made from A records. Only a name error (RFC 6147 5.1.2) and, without
+// TranslateAll, an answer holding AAAA records go to the client as they
+// are. Any other answer is treated as if it were empty (5.1.3): a NODATA
+// answer (5.1.1), one holding only other records such as a CNAME chain
+// ending elsewhere (5.1.6), a referral, or a failure such as SERVFAIL.
 func (d *DNS64) needsSynthesis(res *dns.Msg) bool {
-	if res.Rcode != dns.RcodeSuccess {
+	if res.Rcode == dns.RcodeNameError {
 		return false
-	}
-	if len(res.Answer) == 0 {
-		return !isReferral(res)
 	}
 	if d.TranslateAll {
 		return true
@@ -100,21 +104,6 @@ func (d *DNS64) needsSynthesis(res *dns.Msg) bool {
 		}
 	}
 	return true
-}
-
-// isReferral reports whether res, which has no answer, hands the query
-// to other servers: NS records in the authority section and no SOA.
-func isReferral(res *dns.Msg) bool {
-	ns := false
-	for _, rr := range res.Ns {
-		switch rr.Header().Rrtype {
-		case dns.TypeSOA:
-			return false
-		case dns.TypeNS:
-			ns = true
-		}
-	}
-	return ns
 }
 
 // synthesize makes the answer to the AAAA query req from the response a to
@@ -174,4 +163,57 @@ func (d *DNS64) embed(ip4 net.IP) net.IP {
 		pos++
 	}
 	return net.IP(out[:])
+}
+
+// extract returns the IPv4 address embedded in the IPv6 address that the
+// reverse name qname stands for, when that address lies in the prefix.
+func (d *DNS64) extract(qname string) (netip.Addr, bool) {
+	if dnsutil.IsReverse(qname) != 2 {
+		return netip.Addr{}, false
+	}
+	a, err := netip.ParseAddr(dnsutil.ExtractAddressFromReverse(qname))
+	if err != nil || !a.Is6() || !d.Prefix.Contains(a) {
+		return netip.Addr{}, false
+	}
+	b := a.As16()
+	var v4 [4]byte
+	pos := d.Prefix.Bits() / 8
+	for i := range v4 {
+		if pos == 8 {
+			pos++
+		}
+		v4[i] = b[pos]
+		pos++
+	}
+	return netip.AddrFrom4(v4), true
+}
+
+// servePTR answers a PTR query for a synthesized address (RFC 6147 5.3.1):
+// a CNAME from the ip6.arpa name to the in-addr.arpa name of the embedded
+// IPv4 address, followed by what the server answers for that name.
+func (d *DNS64) servePTR(ctx context.Context, w dns.ResponseWriter, state request.Request, v4 netip.Addr) (int, error) {
+	target, err := dns.ReverseAddr(v4.String())
+	if err != nil {
+		return dns.RcodeServerFailure, plugin.Error(d.Name(), err)
+	}
+	res, err := d.Upstream.Lookup(ctx, state, target, dns.TypePTR)
+	if err != nil {
+		return dns.RcodeServerFailure, plugin.Error(d.Name(), err)
+	}
+	ttl := uint32(defaultSOATTL)
+	for _, rr := range res.Answer {
+		ttl = min(ttl, rr.Header().Ttl)
+	}
+	m := new(dns.Msg)
+	m.SetReply(state.Req)
+	m.Rcode = res.Rcode
+	m.Answer = make([]dns.RR, 0, len(res.Answer)+1)
+	m.Answer = append(m.Answer, &dns.CNAME{
+		Hdr:    dns.RR_Header{Name: state.QName(), Rrtype: dns.TypeCNAME, Class: dns.ClassINET, Ttl: ttl},
+		Target: target,
+	})
+	m.Answer = append(m.Answer, res.Answer...)
+	m.Ns = res.Ns
+	w.WriteMsg(m) //nolint:errcheck // nothing to do on a failed write
+	return dns.RcodeSuccess, nil
 }

@@ -11,6 +11,8 @@ import (
 	"github.com/coredns/coredns/plugin/test"
 	"github.com/coredns/coredns/request"
 
+	dto "github.com/prometheus/client_model/go"
+
 	"github.com/miekg/dns"
 )
 
@@ -29,6 +31,7 @@ var zone = map[string][]dns.RR{
 	"short.example.org.": {test.A("short.example.org. 30 IN A 192.0.2.8")},
 	"txt.example.org.":   {test.TXT("txt.example.org. 400 IN TXT hello")},
 	"hop.example.org.":   {test.CNAME("hop.example.org. 400 IN CNAME v4.example.org.")},
+	"flaky.example.org.": {test.A("flaky.example.org. 400 IN A 192.0.2.9")},
 }
 
 var (
@@ -36,6 +39,8 @@ var (
 	nsRR    = test.NS("example.org. 400 IN NS ns.example.org.")
 	nsGlue  = test.A("ns.example.org. 400 IN A 192.0.2.53")
 	failing = "servfail.example.org."
+	// flaky fails AAAA queries but answers A queries.
+	flaky = "flaky.example.org."
 )
 
 func answer(r *dns.Msg) *dns.Msg {
@@ -47,7 +52,7 @@ func answer(r *dns.Msg) *dns.Msg {
 		return m
 	}
 	q := r.Question[0]
-	if q.Name == failing {
+	if q.Name == failing || (q.Name == flaky && q.Qtype == dns.TypeAAAA) {
 		m.Rcode = dns.RcodeServerFailure
 		m.Authoritative = false
 		return m
@@ -175,11 +180,21 @@ func TestServeDNS(t *testing.T) {
 			tc: test.Case{Qname: "void.example.org.", Qtype: dns.TypeAAAA, Rcode: dns.RcodeNameError, Ns: []dns.RR{soa}},
 		},
 		{
-			name: "server failure passed on", client: v6client,
+			// RFC 6147 5.1.3: an error is taken as an empty answer.
+			name: "server failure translated", client: v6client, translate: true,
+			tc: test.Case{Qname: flaky, Qtype: dns.TypeAAAA,
+				Answer: []dns.RR{test.AAAA("flaky.example.org. 400 IN AAAA 64:ff9b::c000:209")},
+				Ns:     []dns.RR{nsRR}, Extra: []dns.RR{nsGlue}},
+		},
+		{
+			// The A lookup fails too: its error goes to the client.
+			name: "server failure on both", client: v6client, translate: true,
 			tc: test.Case{Qname: failing, Qtype: dns.TypeAAAA, Rcode: dns.RcodeServerFailure},
 		},
 		{
-			name: "referral passed on", client: v6client,
+			// A referral is no name error: the A lookup, a referral as
+			// well, makes the answer.
+			name: "referral", client: v6client, translate: true,
 			tc: test.Case{Qname: "sub.example.org.", Qtype: dns.TypeAAAA,
 				Ns: []dns.RR{test.NS("sub.example.org. 400 IN NS ns.sub.example.org.")}},
 		},
@@ -288,5 +303,130 @@ func TestEmbed(t *testing.T) {
 		if !got.Equal(net.ParseIP(tc.want)) {
 			t.Errorf("%s: got %s, want %s", tc.prefix, got, tc.want)
 		}
+	}
+}
+
+// TestTranslatedCount checks the counter moves for synthesized answers
+// only.
+func TestTranslatedCount(t *testing.T) {
+	d := &DNS64{Prefix: wellKnownPrefix, Next: next, Upstream: &fakeUpstream{}}
+	counter := translatedCount.WithLabelValues("")
+	value := func() float64 {
+		var m dto.Metric
+		if err := counter.Write(&m); err != nil {
+			t.Fatal(err)
+		}
+		return m.GetCounter().GetValue()
+	}
+	for _, tc := range []struct {
+		qname string
+		delta float64
+	}{
+		{"v4.example.org.", 1},
+		{"both.example.org.", 0},
+		{"void.example.org.", 0},
+		{flaky, 1},
+	} {
+		before := value()
+		q := new(dns.Msg)
+		q.SetQuestion(tc.qname, dns.TypeAAAA)
+		if _, err := d.ServeDNS(context.Background(), dnstest.NewRecorder(&test.ResponseWriter6{}), q); err != nil {
+			t.Fatal(err)
+		}
+		if got := value() - before; got != tc.delta {
+			t.Errorf("%s: counter moved by %v, want %v", tc.qname, got, tc.delta)
+		}
+	}
+}
+
+// ptrUpstream answers PTR lookups of 1.2.0.192.in-addr.arpa. and NXDOMAIN
+// for anything else.
+type ptrUpstream struct{ asked string }
+
+func (u *ptrUpstream) Lookup(_ context.Context, state request.Request, name string, typ uint16) (*dns.Msg, error) {
+	u.asked = name
+	m := new(dns.Msg)
+	m.SetQuestion(name, typ)
+	m.Response = true
+	if name == "1.2.0.192.in-addr.arpa." && typ == dns.TypePTR {
+		m.Answer = []dns.RR{test.PTR("1.2.0.192.in-addr.arpa. 300 IN PTR host.example.org.")}
+		return m, nil
+	}
+	m.Rcode = dns.RcodeNameError
+	m.Ns = []dns.RR{test.SOA("0.192.in-addr.arpa. 900 IN SOA ns. hostmaster. 1 7200 3600 1209600 900")}
+	return m, nil
+}
+
+func TestServePTR(t *testing.T) {
+	nsp := netip.MustParsePrefix("2001:db8:100::/40")
+	tests := []struct {
+		name   string
+		prefix netip.Prefix
+		addr   string // the IPv6 address asked about
+		rcode  int
+		answer []dns.RR // after the CNAME from the query name
+		ns     []dns.RR
+		passed bool // went to the next plugin
+	}{
+		{
+			name: "well-known prefix", prefix: wellKnownPrefix, addr: "64:ff9b::c000:201",
+			answer: []dns.RR{
+				test.CNAME("Q 300 IN CNAME 1.2.0.192.in-addr.arpa."),
+				test.PTR("1.2.0.192.in-addr.arpa. 300 IN PTR host.example.org."),
+			},
+		},
+		{
+			// /40: the IPv4 octets straddle bits 64-71, which stay zero.
+			name: "network-specific /40", prefix: nsp, addr: "2001:db8:1c0:2:1::",
+			answer: []dns.RR{
+				test.CNAME("Q 300 IN CNAME 1.2.0.192.in-addr.arpa."),
+				test.PTR("1.2.0.192.in-addr.arpa. 300 IN PTR host.example.org."),
+			},
+		},
+		{
+			name: "embedded address without PTR", prefix: wellKnownPrefix, addr: "64:ff9b::c000:202", rcode: dns.RcodeNameError,
+			answer: []dns.RR{test.CNAME("Q 600 IN CNAME 2.2.0.192.in-addr.arpa.")},
+			ns:     []dns.RR{test.SOA("0.192.in-addr.arpa. 900 IN SOA ns. hostmaster. 1 7200 3600 1209600 900")},
+		},
+		{name: "outside the prefix", prefix: wellKnownPrefix, addr: "2001:db8::1", passed: true},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			passed := false
+			d := &DNS64{Prefix: tc.prefix, Upstream: &ptrUpstream{}, Next: test.HandlerFunc(func(_ context.Context, w dns.ResponseWriter, r *dns.Msg) (int, error) {
+				passed = true
+				m := new(dns.Msg)
+				m.SetRcode(r, dns.RcodeNameError)
+				w.WriteMsg(m)
+				return dns.RcodeNameError, nil
+			})}
+			rev, err := dns.ReverseAddr(tc.addr)
+			if err != nil {
+				t.Fatal(err)
+			}
+			q := new(dns.Msg)
+			q.SetQuestion(rev, dns.TypePTR)
+			rec := dnstest.NewRecorder(&test.ResponseWriter6{})
+			if _, err := d.ServeDNS(context.Background(), rec, q); err != nil {
+				t.Fatal(err)
+			}
+			if passed != tc.passed {
+				t.Fatalf("passed to next = %v, want %v", passed, tc.passed)
+			}
+			if tc.passed {
+				return
+			}
+			// The CNAME's owner is the query name ("Q" in the table).
+			answer := make([]dns.RR, len(tc.answer))
+			for i, rr := range tc.answer {
+				answer[i] = dns.Copy(rr)
+				if answer[i].Header().Name == "Q." {
+					answer[i].Header().Name = rev
+				}
+			}
+			if err := test.SortAndCheck(rec.Msg, test.Case{Qname: rev, Qtype: dns.TypePTR, Rcode: tc.rcode, Answer: answer, Ns: tc.ns}); err != nil {
+				t.Error(err)
+			}
+		})
 	}
 }

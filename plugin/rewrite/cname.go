@@ -119,6 +119,10 @@ func (rule *cnameRule) rewriteResponse(q *query, m *dns.Msg) {
 			log.Errorf("Failed to look up rewritten CNAME target %s: %s", target, err)
 		} else {
 			answer = append(answer, res.Answer...)
+			// A truncated answer for the new target makes the whole reply
+			// truncated, so the client retries over TCP rather than caching
+			// a partial answer.
+			m.Truncated = m.Truncated || res.Truncated
 		}
 		m.Answer = answer
 		q.own[0] = true

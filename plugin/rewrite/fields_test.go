@@ -74,6 +74,7 @@ func TestTTLRules(t *testing.T) {
 		{"at most, below", `rewrite ttl regex ^www\. -30`, "www.example.org.", 10, 10},
 		{"at least", `rewrite ttl www.example.org. 30-`, "www.example.org.", 10, 30},
 		{"at least, above", `rewrite ttl www.example.org. 30-`, "www.example.org.", 86400, 86400},
+		{"at least, above 2^31-1", `rewrite ttl www.example.org. 30-`, "www.example.org.", 1 << 31, 1<<31 - 1},
 		{"zero", `rewrite ttl www.example.org. 0`, "www.example.org.", 86400, 0},
 		{"name does not match", `rewrite ttl other.example.org. 15`, "www.example.org.", 300, 300},
 		{"after a name rewrite", "rewrite continue name www.example.org. web.example.org.\nrewrite ttl web.example.org. 15", "www.example.org.", 300, 15},

@@ -55,7 +55,8 @@ func parseTTLRange(s string) (lo, hi uint32, err error) {
 	if loS == "" && hiS == "" {
 		return 0, 0, fmt.Errorf("invalid TTL range %q", s)
 	}
-	lo, hi = 0, math.MaxUint32
+	// An open upper bound is the largest TTL RFC 2181 allows.
+	lo, hi = 0, math.MaxInt32
 	if loS != "" {
 		if lo, err = parseTTL(loS); err != nil {
 			return 0, 0, err

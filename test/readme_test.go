@@ -13,6 +13,7 @@ import (
 	"github.com/coredns/caddy"
 	"github.com/coredns/caddy/caddyfile"
 	"github.com/coredns/coredns/core/dnsserver"
+	"github.com/coredns/coredns/plugin/test"
 )
 
 // TestReadme starts a server from every corefile example in the top-level
@@ -77,7 +78,7 @@ func checkReadmeExample(t *testing.T, dir, name string, ex readmeExample) {
 		t.Skipf("example at %s:%d is not started: %s", name, ex.line, why)
 	}
 
-	corefile := localizeCorefile(redirectRemotes(ex.text, closedLoopback(t)))
+	corefile := localizeCorefile(redirectRemotes(withTestCerts(t, ex.text, dir), closedLoopback(t)))
 	abs, err := filepath.Abs(dir)
 	if err != nil {
 		t.Fatal(err)
@@ -181,6 +182,9 @@ func cannotStartHere(blocks []caddyfile.ServerBlock, dir string) string {
 					continue
 				}
 				file := toks[n+1].Text
+				if strings.HasSuffix(file, ".pem") {
+					continue // withTestCerts provides it
+				}
 				if _, err := os.Stat(filepath.Join(dir, file)); err != nil {
 					return "kubernetes " + tok.Text + " names " + file + ", which does not exist here"
 				}
@@ -188,6 +192,48 @@ func cannotStartHere(blocks []caddyfile.ServerBlock, dir string) string {
 		}
 	}
 	return ""
+}
+
+// withTestCerts replaces every word of s naming a .pem file that does not
+// exist in dir with the path of a throwaway one made for the test: a key
+// when the name has "key" in it, a CA certificate when it starts with "ca",
+// a server certificate otherwise. Examples can so show the usual
+// cert.pem/key.pem/ca.pem without the tree holding private keys.
+func withTestCerts(t *testing.T, s, dir string) string {
+	t.Helper()
+	var (
+		pemDir string
+		edits  []cfEdit
+	)
+	for _, tok := range corefileTokens(s) {
+		name := strings.Trim(tok.text, `"`)
+		if !strings.HasSuffix(name, ".pem") {
+			continue
+		}
+		if _, err := os.Stat(filepath.Join(dir, name)); err == nil {
+			continue
+		}
+		if pemDir == "" {
+			var err error
+			if pemDir, err = test.WritePEMFiles(t); err != nil {
+				t.Fatal(err)
+			}
+		}
+		base := strings.ToLower(filepath.Base(name))
+		file := "cert.pem"
+		switch {
+		case strings.Contains(base, "key"):
+			file = "key.pem"
+		case strings.HasPrefix(base, "ca"):
+			file = "ca.pem"
+		}
+		edits = append(edits, cfEdit{tok.start, tok.end, filepath.Join(pemDir, file)})
+	}
+	slices.SortStableFunc(edits, func(a, b cfEdit) int { return b.start - a.start })
+	for _, e := range edits {
+		s = s[:e.start] + e.text + s[e.end:]
+	}
+	return s
 }
 
 // closedLoopback returns a loopback address whose port nobody listens on

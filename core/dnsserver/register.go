@@ -127,6 +127,16 @@ func (h *dnsContext) MakeServers() ([]caddy.Server, error) {
 		switch group[0].Transport {
 		case transport.DNS:
 			s, err = NewServer(addr, group)
+		case transport.TLS:
+			s, err = NewServerTLS(addr, group)
+		case transport.HTTPS:
+			s, err = NewServerHTTPS(addr, group)
+		case transport.QUIC:
+			s, err = NewServerQUIC(addr, group)
+		case transport.GRPC:
+			s, err = NewServergRPC(addr, group)
+		case transport.HTTPS3:
+			s, err = NewServerHTTPS3(addr, group)
 		default:
 			err = fmt.Errorf("transport %s:// is not supported by this build", group[0].Transport)
 		}

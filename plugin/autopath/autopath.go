@@ -80,8 +80,9 @@ func (a *AutoPath) ServeDNS(ctx context.Context, w dns.ResponseWriter, r *dns.Ms
 
 		reply := nw.Msg
 		cname(reply, original)
-		w.WriteMsg(reply) //nolint:errcheck // the client may be gone; nothing to do
+		// Counted before the reply leaves, so whoever sees the reply sees the count.
 		autoPathCount.WithLabelValues(metrics.WithServer(ctx)).Inc()
+		w.WriteMsg(reply) //nolint:errcheck // the client may be gone; nothing to do
 		return rcode, nil
 	}
 

@@ -9,10 +9,12 @@ import (
 	"errors"
 	"math/rand/v2"
 	"net"
+	"net/netip"
 	"sync/atomic"
 	"time"
 
 	"github.com/coredns/coredns/plugin"
+	"github.com/coredns/coredns/plugin/dnstap"
 	"github.com/coredns/coredns/plugin/metadata"
 	clog "github.com/coredns/coredns/plugin/pkg/log"
 	"github.com/coredns/coredns/plugin/pkg/proxy"
@@ -64,6 +66,10 @@ type Forward struct {
 	dohMethod     string
 
 	opts proxy.Options
+
+	// taps are the dnstap plugins of the server block, which log what is
+	// sent upstream and what comes back.
+	taps []*dnstap.Dnstap
 
 	// ErrLimitExceeded is returned, with REFUSED, for queries over the
 	// max_concurrent limit.
@@ -261,13 +267,44 @@ func (pk *picker) again() {
 // connect sends the query to p. A truncated UDP reply is retried over TCP
 // when prefer_udp is set, as the client may have come over TCP.
 func (f *Forward) connect(ctx context.Context, p *proxy.Proxy, state request.Request) (*dns.Msg, error) {
+	var start time.Time
+	if len(f.taps) > 0 {
+		start = time.Now()
+	}
 	ret, _, proto, err := p.Connect(ctx, state, f.opts)
+	f.tap(ctx, p, state, proto, ret, err, start)
 	if err == nil && ret.Truncated && proto == "udp" && f.opts.PreferUDP && !f.opts.ForceTCP {
 		opts := f.opts
 		opts.ForceTCP = true
-		ret, _, _, err = p.Connect(ctx, state, opts)
+		if len(f.taps) > 0 {
+			start = time.Now()
+		}
+		ret, _, proto, err = p.Connect(ctx, state, opts)
+		f.tap(ctx, p, state, proto, ret, err, start)
 	}
 	return ret, err
+}
+
+// tap hands one exchange with upstream p to the block's dnstap plugins:
+// the query, and the reply when there is one.
+func (f *Forward) tap(ctx context.Context, p *proxy.Proxy, state request.Request, proto string, ret *dns.Msg, err error, start time.Time) {
+	if len(f.taps) == 0 {
+		return
+	}
+	ap, perr := netip.ParseAddrPort(p.Addr())
+	if perr != nil {
+		return
+	}
+	var addr net.Addr = net.UDPAddrFromAddrPort(ap)
+	if proto != "udp" {
+		addr = net.TCPAddrFromAddrPort(ap)
+	}
+	if err != nil {
+		ret = nil
+	}
+	for _, t := range f.taps {
+		t.TapForwarder(ctx, state, addr, ret, start)
+	}
 }
 
 // connectAttempts returns the cap on connect attempts of one query: the

@@ -13,6 +13,7 @@ import (
 	"github.com/coredns/caddy"
 	"github.com/coredns/coredns/core/dnsserver"
 	"github.com/coredns/coredns/plugin"
+	"github.com/coredns/coredns/plugin/dnstap"
 	"github.com/coredns/coredns/plugin/metrics"
 	"github.com/coredns/coredns/plugin/pkg/parse"
 	"github.com/coredns/coredns/plugin/pkg/proxy"
@@ -43,6 +44,11 @@ func setup(c *caddy.Controller) error {
 	}
 
 	c.OnStartup(func() error {
+		// The chain exists now: find the dnstap plugins of the block.
+		taps := dnstap.Taps(cfg.Handler("dnstap"))
+		for _, f := range fs {
+			f.taps = taps
+		}
 		registerMetrics()
 		// A prometheus plugin serving a registry of its own gets them too.
 		if m, ok := cfg.Handler("prometheus").(*metrics.Metrics); ok {

@@ -42,8 +42,8 @@ func TestTransfer(t *testing.T) {
 		got[rr.String()] = true
 	}
 	for _, want := range []dns.RR{
-		test.NS("cluster.local. 5 IN NS ns.dns.cluster.local."),
-		test.A("ns.dns.cluster.local. 5 IN A 10.0.0.10"),
+		test.NS("cluster.local. 5 IN NS kube-dns.kube-system.svc.cluster.local."),
+		test.A("kube-dns.kube-system.svc.cluster.local. 5 IN A 10.0.0.10"),
 		test.A("svc1.testns.svc.cluster.local. 5 IN A 10.0.0.1"),
 		test.SRV("svc1.testns.svc.cluster.local. 5 IN SRV 0 100 80 svc1.testns.svc.cluster.local."),
 		test.SRV("_http._tcp.svc1.testns.svc.cluster.local. 5 IN SRV 0 100 80 svc1.testns.svc.cluster.local."),

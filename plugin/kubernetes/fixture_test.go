@@ -130,6 +130,7 @@ func clusterObjects() []runtime.Object {
 // plugin before its controller is built.
 func newTestKubernetes(t testing.TB, objs []runtime.Object, configure func(*Kubernetes)) *Kubernetes {
 	t.Helper()
+	routeKlog()
 	k := New([]string{"cluster.local.", "in-addr.arpa.", "ip6.arpa."})
 	k.podMode = podModeInsecure
 	if configure != nil {

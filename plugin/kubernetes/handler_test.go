@@ -42,9 +42,7 @@ var defaultCases = []test.Case{
 		Answer: []dns.RR{test.A("_http._tcp.svc1.testns.svc.cluster.local. 5 IN A 10.0.0.1")}},
 	nxdomain("_https._tcp.svc1.testns.svc.cluster.local.", dns.TypeSRV),
 	nxdomain("_http._udp.svc1.testns.svc.cluster.local.", dns.TypeSRV),
-	{Qname: "*._tcp.svc1.testns.svc.cluster.local.", Qtype: dns.TypeSRV, Authoritative: true,
-		Answer: []dns.RR{test.SRV("*._tcp.svc1.testns.svc.cluster.local. 5 IN SRV 0 100 80 svc1.testns.svc.cluster.local.")},
-		Extra:  []dns.RR{test.A("svc1.testns.svc.cluster.local. 5 IN A 10.0.0.1")}},
+	nxdomain("*._tcp.svc1.testns.svc.cluster.local.", dns.TypeSRV), // no wildcards
 	// An endpoint name of a ClusterIP service.
 	{Qname: "172-0-0-1.svc1.testns.svc.cluster.local.", Qtype: dns.TypeA, Authoritative: true,
 		Answer: []dns.RR{test.A("172-0-0-1.svc1.testns.svc.cluster.local. 5 IN A 172.0.0.1")}},
@@ -115,21 +113,16 @@ var defaultCases = []test.Case{
 	nxdomain("_http._tcp.external.testns.svc.cluster.local.", dns.TypeSRV),
 	nxdomain("extip.testns.svc.cluster.local.", dns.TypeA),
 
-	// Wildcards.
-	{Qname: "svc1.*.svc.cluster.local.", Qtype: dns.TypeA, Authoritative: true,
-		Answer: []dns.RR{test.A("svc1.*.svc.cluster.local. 5 IN A 10.0.0.1")}},
-	{Qname: "*.hdls1.testns.svc.cluster.local.", Qtype: dns.TypeA, Authoritative: true,
-		Answer: []dns.RR{
-			test.A("*.hdls1.testns.svc.cluster.local. 5 IN A 172.0.0.2"),
-			test.A("*.hdls1.testns.svc.cluster.local. 5 IN A 172.0.0.3"),
-		}},
-	{Qname: "any.any.svc.cluster.local.", Qtype: dns.TypeAAAA, Authoritative: true,
-		Answer: []dns.RR{
-			test.AAAA("any.any.svc.cluster.local. 5 IN AAAA 1234:abcd::3"),
-			test.AAAA("any.any.svc.cluster.local. 5 IN AAAA 5678:abcd::1"),
-		}},
-	nodata("*.kube-system.svc.cluster.local.", dns.TypeAAAA),
+	// Wildcards are gone: "*" and "any" are ordinary (non-existent) names.
+	nxdomain("svc1.*.svc.cluster.local.", dns.TypeA),
+	nxdomain("*.hdls1.testns.svc.cluster.local.", dns.TypeA),
+	nxdomain("any.any.svc.cluster.local.", dns.TypeAAAA),
+	nxdomain("any.testns.svc.cluster.local.", dns.TypeA),
+	nxdomain("*.kube-system.svc.cluster.local.", dns.TypeAAAA),
 	nxdomain("*.nons.svc.cluster.local.", dns.TypeA),
+	nxdomain("_*._tcp.svc1.testns.svc.cluster.local.", dns.TypeSRV),
+	nxdomain("_http._*.svc1.testns.svc.cluster.local.", dns.TypeSRV),
+	nxdomain("10-244-0-5.*.pod.cluster.local.", dns.TypeA),
 
 	// Names that exist without records, and names that do not.
 	nodata("cluster.local.", dns.TypeA),
@@ -159,8 +152,8 @@ var defaultCases = []test.Case{
 	// The zone apex and the special names.
 	{Qname: "cluster.local.", Qtype: dns.TypeSOA, Authoritative: true, Answer: []dns.RR{test.SOA(soaCluster)}},
 	{Qname: "cluster.local.", Qtype: dns.TypeNS, Authoritative: true,
-		Answer: []dns.RR{test.NS("cluster.local. 5 IN NS ns.dns.cluster.local.")},
-		Extra:  []dns.RR{test.A("ns.dns.cluster.local. 5 IN A 10.0.0.10")}},
+		Answer: []dns.RR{test.NS("cluster.local. 5 IN NS kube-dns.kube-system.svc.cluster.local.")},
+		Extra:  []dns.RR{test.A("kube-dns.kube-system.svc.cluster.local. 5 IN A 10.0.0.10")}},
 	{Qname: "ns.dns.cluster.local.", Qtype: dns.TypeA, Authoritative: true,
 		Answer: []dns.RR{test.A("ns.dns.cluster.local. 5 IN A 10.0.0.10")}},
 	nodata("ns.dns.cluster.local.", dns.TypeAAAA),

@@ -136,7 +136,7 @@ func (k *Kubernetes) existsWithoutRecords(state request.Request) bool {
 	if err != nil {
 		return false
 	}
-	return r.podOrSvc == "" || (r.service == "" && (wildcard(r.namespace) || k.namespaceExposed(r.namespace)))
+	return r.podOrSvc == "" || (r.service == "" && k.namespaceExposed(r.namespace))
 }
 
 func isDefaultNS(name, zone string) bool {
@@ -183,7 +183,7 @@ func (k *Kubernetes) Records(ctx context.Context, state request.Request, exact b
 	if dnsutil.IsReverse(state.Name()) > 0 {
 		return nil, errNoItems
 	}
-	if !wildcard(r.namespace) && !k.namespaceExposed(r.namespace) {
+	if !k.namespaceExposed(r.namespace) {
 		return nil, errNsNotExposed
 	}
 	if r.podOrSvc == Pod {
@@ -241,7 +241,7 @@ func (k *Kubernetes) findPods(r recordRequest, zone string) ([]msg.Service, erro
 	}
 	canonical := parsed.String()
 	for _, p := range k.apiConn.podsByIP(canonical) {
-		if match(r.namespace, p.Namespace) && (wildcard(r.namespace) || k.namespaceExposed(p.Namespace)) {
+		if p.Namespace == r.namespace {
 			return []msg.Service{{Key: key, Host: canonical, TTL: k.ttl}}, nil
 		}
 	}

@@ -9,52 +9,63 @@ import (
 	"github.com/miekg/dns"
 )
 
-// nsAddrs returns the address records of ns.dns.<zone>: the addresses of
-// the service whose endpoint is this server (its cluster IPs, or with
-// external its external IPs), falling back to the server's own addresses.
+// nsAddrs returns the address records of this server as a name server of
+// zone. When the server's own addresses are endpoints of services, each
+// record is named after such a service: its cluster IPs (or, with external,
+// its external IPs) under the service's name, or for a headless service
+// (with external only when headless is set) the endpoints under their own
+// names. Otherwise the server's addresses are returned as ns.dns.<zone>.
 func (k *Kubernetes) nsAddrs(external, headless bool, zone string) []dns.RR {
-	name := dnsutil.Join("ns.dns", zone)
 	var (
-		rrs  []dns.RR
-		seen = map[string]struct{}{}
+		rrs   []dns.RR
+		seen  = map[[2]string]struct{}{}
+		found bool
 	)
-	add := func(ip string) {
-		if _, dup := seen[ip]; dup {
+	add := func(name, ip string) {
+		if _, dup := seen[[2]string{name, ip}]; dup {
 			return
 		}
 		if rr := addressRecord(name, ip, k.ttl); rr != nil {
-			seen[ip] = struct{}{}
+			seen[[2]string{name, ip}] = struct{}{}
 			rrs = append(rrs, rr)
 		}
 	}
 	for _, local := range k.localIPs {
-		ip := local.String()
-		found := false
-		for _, es := range k.apiConn.slicesByIP(ip) {
+		for _, es := range k.apiConn.slicesByIP(local.String()) {
+			found = true
 			svc := k.apiConn.service(es.ServiceKey())
 			if svc == nil {
 				continue
 			}
-			found = true
+			var name string
+			if external {
+				name = dnsutil.Join(svc.Name, svc.Namespace, zone)
+			} else {
+				name = dnsutil.Join(svc.Name, svc.Namespace, Svc, zone)
+			}
 			switch {
+			case svc.Headless && (headless || !external):
+				for i := range es.Endpoints {
+					ep := &es.Endpoints[i]
+					add(dnsutil.Join(endpointHostname(ep, k.endpointNameMode), name), ep.IP)
+				}
 			case external:
-				for _, ext := range svc.ExternalIPs {
-					add(ext)
+				for _, ip := range svc.ExternalIPs {
+					add(name, ip)
 				}
-				if headless && svc.Headless {
-					add(ip)
-				}
-			case svc.Headless:
-				add(ip)
 			default:
-				for _, cip := range svc.ClusterIPs {
-					add(cip)
+				for _, ip := range svc.ClusterIPs {
+					add(name, ip)
 				}
 			}
 		}
-		if !found && !external {
-			add(ip)
-		}
+	}
+	if found {
+		return rrs
+	}
+	name := dnsutil.Join("ns.dns", zone)
+	for _, local := range k.localIPs {
+		add(name, local.String())
 	}
 	return rrs
 }

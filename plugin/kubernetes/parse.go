@@ -87,8 +87,7 @@ func parseRequest(name, zone string, multicluster bool) (r recordRequest, err er
 	return r, nil
 }
 
-// stripUnderscore removes the leading underscore of port and protocol labels;
-// wildcards go without one.
+// stripUnderscore removes the leading underscore of port and protocol labels.
 func stripUnderscore(s string) string {
 	if s != "" && s[0] == '_' {
 		return s[1:]
@@ -96,19 +95,12 @@ func stripUnderscore(s string) string {
 	return s
 }
 
-// wildcard reports whether label s matches anything.
-func wildcard(s string) bool { return s == "*" || s == "any" }
-
-// match reports whether the query label a selects the value b.
-func match(a, b string) bool {
-	if wildcard(a) {
-		return true
-	}
-	return strings.EqualFold(a, b)
-}
+// match reports whether the query label a names the value b. There are no
+// wildcards: "*" and "any" are names like any other.
+func match(a, b string) bool { return strings.EqualFold(a, b) }
 
 // matchPortAndProtocol reports whether the port and protocol labels of a
-// query (empty when absent) select a port.
+// query (empty when absent, which selects every port) select a port.
 func matchPortAndProtocol(port, name, protocol, proto string) bool {
 	return (port == "" || match(port, name)) && (protocol == "" || match(protocol, proto))
 }

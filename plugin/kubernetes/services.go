@@ -17,18 +17,8 @@ func (k *Kubernetes) findServices(r recordRequest, zone string) ([]msg.Service, 
 	}
 
 	err := errNoItems
-	if wildcard(r.service) && !wildcard(r.namespace) {
-		err = nil // the namespace exists, so NODATA rather than NXDOMAIN
-	}
-
 	var candidates []*object.Service
-	if wildcard(r.service) || wildcard(r.namespace) {
-		for _, svc := range k.apiConn.services() {
-			if match(r.namespace, svc.Namespace) && match(r.service, svc.Name) && k.namespaceExposed(svc.Namespace) {
-				candidates = append(candidates, svc)
-			}
-		}
-	} else if svc := k.apiConn.service(object.Key{Namespace: r.namespace, Name: r.service}); svc != nil {
+	if svc := k.apiConn.service(object.Key{Namespace: r.namespace, Name: r.service}); svc != nil {
 		candidates = []*object.Service{svc}
 	}
 
@@ -117,18 +107,8 @@ func (k *Kubernetes) findMultiClusterServices(r recordRequest, zone string) ([]m
 		return nil, nil
 	}
 	err := errNoItems
-	if wildcard(r.service) && !wildcard(r.namespace) {
-		err = nil
-	}
-
 	var candidates []*object.ServiceImport
-	if wildcard(r.service) || wildcard(r.namespace) {
-		for _, si := range k.apiConn.serviceImports() {
-			if match(r.namespace, si.Namespace) && match(r.service, si.Name) && k.namespaceExposed(si.Namespace) {
-				candidates = append(candidates, si)
-			}
-		}
-	} else if si := k.apiConn.serviceImport(object.Key{Namespace: r.namespace, Name: r.service}); si != nil {
+	if si := k.apiConn.serviceImport(object.Key{Namespace: r.namespace, Name: r.service}); si != nil {
 		candidates = []*object.ServiceImport{si}
 	}
 

@@ -27,6 +27,7 @@ const pluginName = "kubernetes"
 func init() { plugin.Register(pluginName, setup) }
 
 func setup(c *caddy.Controller) error {
+	routeKlog()
 	k, err := kubernetesParse(c)
 	if err != nil {
 		return plugin.Error(pluginName, err)

@@ -65,10 +65,20 @@ func (k *Kubernetes) Transfer(zone string, serial uint32) (<-chan []dns.RR, erro
 	return ch, nil
 }
 
-// transferNS returns the apex NS record and the addresses of its target.
+// transferNS returns the apex NS records, one for each name server name,
+// and the addresses of those names.
 func (k *Kubernetes) transferNS(zone string) []dns.RR {
 	addrs := k.nsAddrs(false, false, zone)
-	rrs := []dns.RR{&dns.NS{Hdr: dns.RR_Header{Name: zone, Rrtype: dns.TypeNS, Class: dns.ClassINET, Ttl: k.ttl}, Ns: dnsutil.Join("ns.dns", zone)}}
+	var rrs []dns.RR
+	seen := map[string]struct{}{}
+	for _, a := range addrs {
+		name := a.Header().Name
+		if _, dup := seen[name]; dup {
+			continue
+		}
+		seen[name] = struct{}{}
+		rrs = append(rrs, &dns.NS{Hdr: dns.RR_Header{Name: zone, Rrtype: dns.TypeNS, Class: dns.ClassINET, Ttl: k.ttl}, Ns: name})
+	}
 	return append(rrs, addrs...)
 }
 

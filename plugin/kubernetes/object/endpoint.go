@@ -107,7 +107,8 @@ func toEndpointSlice(es *discovery.EndpointSlice, podNames bool) *EndpointSlice 
 		if ep.Hostname != nil {
 			host = *ep.Hostname
 		}
-		if podNames && ep.TargetRef != nil && ep.TargetRef.Kind == "Pod" {
+		// A pod name longer than a DNS label cannot name the endpoint.
+		if podNames && ep.TargetRef != nil && ep.TargetRef.Kind == "Pod" && len(ep.TargetRef.Name) < 64 {
 			pod = ep.TargetRef.Name
 		}
 		for _, addr := range ep.Addresses {

@@ -9,7 +9,9 @@ type Pod struct {
 	Name      string
 	Namespace string
 	IPs       []string
-	// Terminating pods are kept out of the IP index.
+	// Terminating pods, and pods that have finished (or whose state is
+	// unknown), are kept out of the IP index: their addresses may already
+	// belong to another pod.
 	Terminating bool
 }
 
@@ -26,7 +28,8 @@ func ToPod(obj any) (any, error) {
 		return nil, errUnexpected
 	}
 	p := &Pod{Name: pod.Name, Namespace: intern(pod.Namespace)}
-	p.Terminating = pod.DeletionTimestamp != nil && !pod.DeletionTimestamp.IsZero()
+	p.Terminating = (pod.DeletionTimestamp != nil && !pod.DeletionTimestamp.IsZero()) ||
+		pod.Status.Phase == api.PodSucceeded || pod.Status.Phase == api.PodFailed || pod.Status.Phase == api.PodUnknown
 	switch {
 	case len(pod.Status.PodIPs) > 0:
 		p.IPs = make([]string, len(pod.Status.PodIPs))

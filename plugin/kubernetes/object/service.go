@@ -14,7 +14,8 @@ type Service struct {
 	// for headless and ExternalName services.
 	ClusterIPs []string
 	// ExternalIPs are spec.externalIPs followed by the load balancer
-	// ingress IPs.
+	// ingress addresses: the IP, or the host name of an ingress that has
+	// no IP (k8s_external answers those with a CNAME).
 	ExternalIPs  []string
 	ExternalName string // set only for type ExternalName
 	Ports        []Port // NoPort when the service has none
@@ -75,7 +76,7 @@ func ToService(obj any) (any, error) {
 
 	n := len(svc.Spec.ExternalIPs)
 	for _, in := range svc.Status.LoadBalancer.Ingress {
-		if in.IP != "" {
+		if in.IP != "" || in.Hostname != "" {
 			n++
 		}
 	}
@@ -83,8 +84,11 @@ func ToService(obj any) (any, error) {
 		s.ExternalIPs = make([]string, 0, n)
 		s.ExternalIPs = append(s.ExternalIPs, svc.Spec.ExternalIPs...)
 		for _, in := range svc.Status.LoadBalancer.Ingress {
-			if in.IP != "" {
+			switch {
+			case in.IP != "":
 				s.ExternalIPs = append(s.ExternalIPs, in.IP)
+			case in.Hostname != "":
+				s.ExternalIPs = append(s.ExternalIPs, in.Hostname)
 			}
 		}
 	}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/coredns/caddy"
 	"github.com/miekg/dns"
+	ot "github.com/opentracing/opentracing-go"
 )
 
 type (
@@ -47,6 +48,12 @@ func NextOrFailure(name string, next Handler, ctx context.Context, w dns.Respons
 	if next != nil {
 		if t, ok := w.(PluginTracker); ok {
 			t.SetPlugin(next.Name())
+		}
+		if span := ot.SpanFromContext(ctx); span != nil {
+			// The query is traced: the next plugin gets a span of its own.
+			child := span.Tracer().StartSpan(next.Name(), ot.ChildOf(span.Context()))
+			defer child.Finish()
+			ctx = ot.ContextWithSpan(ctx, child)
 		}
 		return next.ServeDNS(ctx, w, r)
 	}

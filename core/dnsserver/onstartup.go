@@ -8,7 +8,7 @@ import (
 
 // OnStartupComplete prints the zones this server answers, unless Quiet.
 func (s *Server) OnStartupComplete() {
-	if Quiet {
+	if Quiet || s.extraSocket {
 		return
 	}
 	if out := startUpZones("", s.Addr, s.zones); out != "" {

@@ -106,7 +106,8 @@ func propagate(c *Config) {
 }
 
 // MakeServers groups the configurations by listen address and makes one
-// server for each address.
+// server for each address, or NumSockets servers sharing it through
+// SO_REUSEPORT when the multisocket plugin asks for more.
 func (h *dnsContext) MakeServers() ([]caddy.Server, error) {
 	for _, c := range h.configs {
 		propagate(c)
@@ -116,36 +117,67 @@ func (h *dnsContext) MakeServers() ([]caddy.Server, error) {
 	if err != nil {
 		return nil, err
 	}
+	sockets := numSocketsByAddr(h.configs)
 
 	var servers []caddy.Server
 	for _, addr := range order {
 		group := groups[addr]
-		var (
-			s   caddy.Server
-			err error
-		)
-		switch group[0].Transport {
-		case transport.DNS:
-			s, err = NewServer(addr, group)
-		case transport.TLS:
-			s, err = NewServerTLS(addr, group)
-		case transport.HTTPS:
-			s, err = NewServerHTTPS(addr, group)
-		case transport.QUIC:
-			s, err = NewServerQUIC(addr, group)
-		case transport.GRPC:
-			s, err = NewServergRPC(addr, group)
-		case transport.HTTPS3:
-			s, err = NewServerHTTPS3(addr, group)
-		default:
-			err = fmt.Errorf("transport %s:// is not supported by this build", group[0].Transport)
+		for i := range sockets[addr] {
+			s, err := makeServer(addr, group)
+			if err != nil {
+				return nil, err
+			}
+			if i > 0 {
+				s.base().extraSocket = true
+			}
+			servers = append(servers, s)
 		}
-		if err != nil {
-			return nil, err
-		}
-		servers = append(servers, s)
 	}
 	return servers, nil
+}
+
+// server is what every transport's server is: a caddy.Server built on a
+// *Server.
+type server interface {
+	caddy.Server
+	base() *Server
+}
+
+func (s *Server) base() *Server { return s }
+
+// makeServer builds the server of group's transport for addr.
+func makeServer(addr string, group []*Config) (server, error) {
+	switch group[0].Transport {
+	case transport.DNS:
+		return NewServer(addr, group)
+	case transport.TLS:
+		return NewServerTLS(addr, group)
+	case transport.HTTPS:
+		return NewServerHTTPS(addr, group)
+	case transport.QUIC:
+		return NewServerQUIC(addr, group)
+	case transport.GRPC:
+		return NewServergRPC(addr, group)
+	case transport.HTTPS3:
+		return NewServerHTTPS3(addr, group)
+	}
+	return nil, fmt.Errorf("transport %s:// is not supported by this build", group[0].Transport)
+}
+
+// numSocketsByAddr returns how many sockets to open on each address: the
+// NumSockets of the first configuration (in Corefile order) listening there,
+// at least one.
+func numSocketsByAddr(configs []*Config) map[string]int {
+	n := map[string]int{}
+	for _, c := range configs {
+		for _, host := range c.ListenHosts {
+			addr := c.Transport + "://" + net.JoinHostPort(host, c.Port)
+			if _, ok := n[addr]; !ok {
+				n[addr] = max(1, c.NumSockets)
+			}
+		}
+	}
+	return n
 }
 
 // groupConfigsByListenAddr returns the configs per "transport://host:port"

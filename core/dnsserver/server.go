@@ -11,6 +11,7 @@ import (
 	"github.com/coredns/coredns/plugin/metrics/vars"
 	"github.com/coredns/coredns/plugin/pkg/edns"
 	"github.com/coredns/coredns/plugin/pkg/log"
+	ppkt "github.com/coredns/coredns/plugin/pkg/proxyproto"
 	"github.com/coredns/coredns/plugin/pkg/rcode"
 	"github.com/coredns/coredns/plugin/pkg/reuseport"
 	"github.com/coredns/coredns/plugin/pkg/transport"
@@ -18,6 +19,7 @@ import (
 
 	"github.com/miekg/dns"
 	opentracing "github.com/opentracing/opentracing-go"
+	proxyproto "github.com/pires/go-proxyproto"
 )
 
 // Server answers DNS over UDP and TCP on one address for every zone
@@ -42,6 +44,12 @@ type Server struct {
 	stacktrace   bool
 	classChaos   bool // serve classes other than IN
 	tsigSecret   map[string]string
+
+	// PROXY protocol (proxyproto plugin); nil policy: off.
+	connPolicy      proxyproto.ConnPolicyFunc
+	proxySessionTTL time.Duration
+	proxySessionMax int
+	extraSocket     bool // one of multisocket's extra servers: no banner
 }
 
 // tracer is what the trace plugin offers the server.
@@ -116,6 +124,11 @@ func NewServer(addr string, group []*Config) (*Server, error) {
 		for k, v := range site.TsigSecret {
 			s.tsigSecret[k] = v
 		}
+		if site.ProxyProtoConnPolicy != nil && s.connPolicy == nil {
+			s.connPolicy = site.ProxyProtoConnPolicy
+			s.proxySessionTTL = site.ProxyProtoUDPSessionTrackingTTL
+			s.proxySessionMax = site.ProxyProtoUDPSessionTrackingMaxSessions
+		}
 
 		var stack plugin.Handler
 		for i := len(site.Plugin) - 1; i >= 0; i-- {
@@ -174,7 +187,7 @@ func (s *Server) ServePacket(p net.PacketConn) error {
 			break
 		}
 	}
-	s.udp = newUDPServer(p, s.handler(), decorate, s.tsigSecret)
+	s.udp = newUDPServer(s.wrapPacketConn(p), s.handler(), decorate, s.tsigSecret)
 	u := s.udp
 	s.m.Unlock()
 	return u.serve()
@@ -187,11 +200,44 @@ func (s *Server) listenAddr() string {
 
 // Listen opens the TCP listener.
 func (s *Server) Listen() (net.Listener, error) {
-	return reuseport.Listen("tcp", s.listenAddr())
+	l, err := reuseport.Listen("tcp", s.listenAddr())
+	if err != nil {
+		return nil, err
+	}
+	return s.WrapListener(l), nil
 }
 
-// WrapListener returns ln unchanged; it satisfies caddy.GracefulServer.
-func (s *Server) WrapListener(ln net.Listener) net.Listener { return ln }
+// WrapListener makes ln read PROXY protocol headers when the proxyproto
+// plugin is configured, and returns it unchanged otherwise. Caddy calls it
+// for listeners inherited over a reload, which may be nil.
+func (s *Server) WrapListener(ln net.Listener) net.Listener {
+	if ln == nil || s.connPolicy == nil {
+		return ln
+	}
+	if _, ok := ln.(*proxyproto.Listener); ok {
+		return ln
+	}
+	return &proxyproto.Listener{Listener: ln, ConnPolicy: s.connPolicy}
+}
+
+// wrapPacketConn makes p read PROXY protocol headers when the proxyproto
+// plugin is configured. It is done when serving rather than in ListenPacket
+// so that a socket inherited over a reload is wrapped too, and so that the
+// plain *net.UDPConn stays reusable by the next instance.
+func (s *Server) wrapPacketConn(p net.PacketConn) net.PacketConn {
+	if p == nil || s.connPolicy == nil {
+		return p
+	}
+	if _, ok := p.(*ppkt.PacketConn); ok {
+		return p
+	}
+	return &ppkt.PacketConn{
+		PacketConn:                    p,
+		ConnPolicy:                    s.connPolicy,
+		UDPSessionTrackingTTL:         s.proxySessionTTL,
+		UDPSessionTrackingMaxSessions: s.proxySessionMax,
+	}
+}
 
 // ListenPacket opens the UDP socket.
 func (s *Server) ListenPacket() (net.PacketConn, error) {

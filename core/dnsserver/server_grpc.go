@@ -98,7 +98,11 @@ func (s *ServergRPC) ServePacket(_p net.PacketConn) error { return nil }
 
 // Listen opens the TCP listener.
 func (s *ServergRPC) Listen() (net.Listener, error) {
-	return reuseport.Listen("tcp", hostPort(s.Addr))
+	l, err := reuseport.Listen("tcp", hostPort(s.Addr))
+	if err != nil {
+		return nil, err
+	}
+	return s.WrapListener(l), nil
 }
 
 // ListenPacket returns nothing: gRPC has no packet side.
@@ -106,7 +110,7 @@ func (s *ServergRPC) ListenPacket() (net.PacketConn, error) { return nil, nil }
 
 // OnStartupComplete prints the zones this server answers, unless Quiet.
 func (s *ServergRPC) OnStartupComplete() {
-	if Quiet {
+	if Quiet || s.extraSocket {
 		return
 	}
 	if out := startUpZones(transport.GRPC+"://", s.Addr, s.zones); out != "" {

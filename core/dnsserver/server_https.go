@@ -112,7 +112,11 @@ func (s *ServerHTTPS) ServePacket(_ net.PacketConn) error { return nil }
 
 // Listen opens the TCP listener.
 func (s *ServerHTTPS) Listen() (net.Listener, error) {
-	return reuseport.Listen("tcp", hostPort(s.Addr))
+	l, err := reuseport.Listen("tcp", hostPort(s.Addr))
+	if err != nil {
+		return nil, err
+	}
+	return s.WrapListener(l), nil
 }
 
 // ListenPacket returns nothing: DoH has no packet side.
@@ -120,7 +124,7 @@ func (s *ServerHTTPS) ListenPacket() (net.PacketConn, error) { return nil, nil }
 
 // OnStartupComplete prints the zones this server answers, unless Quiet.
 func (s *ServerHTTPS) OnStartupComplete() {
-	if Quiet {
+	if Quiet || s.extraSocket {
 		return
 	}
 	if out := startUpZones(transport.HTTPS+"://", s.Addr, s.zones); out != "" {
@@ -140,7 +144,15 @@ func (s *ServerHTTPS) Shutdown() error { return s.Stop() }
 
 // ServeHTTP answers one DoH request.
 func (s *ServerHTTPS) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	status := serveDoH(s.Server, s.validRequest, s.localAddr(), w, r)
+	laddr := s.localAddr()
+	if s.connPolicy != nil {
+		// Behind a PROXY protocol load balancer the connection's own local
+		// address is the one the client dialled.
+		if a, ok := r.Context().Value(http.LocalAddrContextKey).(net.Addr); ok {
+			laddr = a
+		}
+	}
+	status := serveDoH(s.Server, s.validRequest, laddr, w, r)
 	vars.HTTPSResponsesCount.WithLabelValues(s.Addr, status).Inc()
 }
 

@@ -139,7 +139,7 @@ func (s *ServerHTTPS3) Serve(_l net.Listener) error { return nil }
 
 // OnStartupComplete prints the zones this server answers, unless Quiet.
 func (s *ServerHTTPS3) OnStartupComplete() {
-	if Quiet {
+	if Quiet || s.extraSocket {
 		return
 	}
 	if out := startUpZones(transport.HTTPS3+"://", s.Addr, s.zones); out != "" {

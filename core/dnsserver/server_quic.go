@@ -255,7 +255,7 @@ func (s *ServerQUIC) ListenPacket() (net.PacketConn, error) {
 
 // OnStartupComplete prints the zones this server answers, unless Quiet.
 func (s *ServerQUIC) OnStartupComplete() {
-	if Quiet {
+	if Quiet || s.extraSocket {
 		return
 	}
 	if out := startUpZones(transport.QUIC+"://", s.Addr, s.zones); out != "" {

@@ -40,7 +40,11 @@ func (s *ServerTLS) ServePacket(_ net.PacketConn) error { return nil }
 
 // Listen opens the TCP listener.
 func (s *ServerTLS) Listen() (net.Listener, error) {
-	return reuseport.Listen("tcp", hostPort(s.Addr))
+	l, err := reuseport.Listen("tcp", hostPort(s.Addr))
+	if err != nil {
+		return nil, err
+	}
+	return s.WrapListener(l), nil
 }
 
 // ListenPacket returns nothing: DNS over TLS has no packet side.
@@ -48,7 +52,7 @@ func (s *ServerTLS) ListenPacket() (net.PacketConn, error) { return nil, nil }
 
 // OnStartupComplete prints the zones this server answers, unless Quiet.
 func (s *ServerTLS) OnStartupComplete() {
-	if Quiet {
+	if Quiet || s.extraSocket {
 		return
 	}
 	if out := startUpZones(transport.TLS+"://", s.Addr, s.zones); out != "" {

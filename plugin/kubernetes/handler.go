@@ -24,7 +24,59 @@ func (k *Kubernetes) ServeDNS(ctx context.Context, w dns.ResponseWriter, r *dns.
 		records, extra []dns.RR
 		truncated      bool
 		err            error
+		direct         bool
 	)
+	switch qtype := state.QType(); {
+	case k.genericOnly:
+	case qtype == dns.TypeA:
+		records, err, direct = k.directAddress(state, zone, false)
+	case qtype == dns.TypeAAAA:
+		records, err, direct = k.directAddress(state, zone, true)
+	case qtype == dns.TypeSRV:
+		records, extra, err, direct = k.directSRV(state, zone)
+	case qtype == dns.TypePTR:
+		records, err, direct = k.directPTR(state)
+	}
+	if !direct {
+		var rcode int
+		records, extra, truncated, rcode, err = k.generic(ctx, state, zone)
+		if rcode != dns.RcodeSuccess {
+			return rcode, err
+		}
+	}
+
+	if k.IsNameError(err) {
+		if k.Fall.Through(state.Name()) {
+			return plugin.NextOrFailure(k.Name(), k.Next, ctx, w, r)
+		}
+		if !k.apiConn.HasSynced() {
+			// Not knowing the cluster yet is not the same as the name not existing.
+			return k.backendError(zone, dns.RcodeServerFailure, state)
+		}
+		return k.backendError(zone, dns.RcodeNameError, state)
+	}
+	if err != nil {
+		return dns.RcodeServerFailure, err
+	}
+	if len(records) == 0 {
+		return k.backendError(zone, dns.RcodeSuccess, state)
+	}
+
+	m := newReply(r)
+	m.Truncated = truncated
+	m.Authoritative = true
+	m.Answer = records
+	if len(extra) > 0 {
+		m.Extra = extra
+	}
+	w.WriteMsg(m) //nolint:errcheck // the client may be gone
+	return dns.RcodeSuccess, nil
+}
+
+// generic answers through the backend helpers of package plugin; a rcode
+// other than success means the question is not answered here at all.
+func (k *Kubernetes) generic(ctx context.Context, state request.Request, zone string) (records, extra []dns.RR, truncated bool, rcode int, err error) {
+	qname := state.QName()
 	opt := plugin.Options{}
 	switch state.QType() {
 	case dns.TypeA:
@@ -48,7 +100,7 @@ func (k *Kubernetes) ServeDNS(ctx context.Context, w dns.ResponseWriter, r *dns.
 		}
 		err = k.exists(ctx, state, zone)
 	case dns.TypeAXFR, dns.TypeIXFR:
-		return dns.RcodeRefused, nil
+		return nil, nil, false, dns.RcodeRefused, nil
 	case dns.TypeNS:
 		if equalFold(qname, zone) {
 			records, extra, err = plugin.NS(ctx, k, zone, state, opt)
@@ -58,33 +110,41 @@ func (k *Kubernetes) ServeDNS(ctx context.Context, w dns.ResponseWriter, r *dns.
 	default:
 		err = k.exists(ctx, state, zone)
 	}
+	return records, extra, truncated, dns.RcodeSuccess, err
+}
 
-	if k.IsNameError(err) {
-		if k.Fall.Through(state.Name()) {
-			return plugin.NextOrFailure(k.Name(), k.Next, ctx, w, r)
-		}
-		if !k.apiConn.HasSynced() {
-			// Not knowing the cluster yet is not the same as the name not existing.
-			return plugin.BackendError(ctx, k, zone, dns.RcodeServerFailure, state, nil, opt)
-		}
-		return plugin.BackendError(ctx, k, zone, dns.RcodeNameError, state, nil, opt)
-	}
-	if err != nil {
-		return dns.RcodeServerFailure, err
-	}
-	if len(records) == 0 {
-		return plugin.BackendError(ctx, k, zone, dns.RcodeSuccess, state, nil, opt)
-	}
-
-	m := new(dns.Msg)
-	m.SetReply(r)
-	m.Truncated = truncated
+// backendError writes an authoritative reply with rcode and the zone's SOA
+// in the authority section, as plugin.BackendError does.
+func (k *Kubernetes) backendError(zone string, rcode int, state request.Request) (int, error) {
+	p := new(errorReply)
+	p.init(state.Req)
+	m := &p.m
+	m.Rcode = rcode
 	m.Authoritative = true
-	m.Answer = append(m.Answer, records...)
-	m.Extra = append(m.Extra, extra...)
-	w.WriteMsg(m) //nolint:errcheck // the client may be gone
+	ns, mbox := k.soaNames(zone)
+	p.soa = dns.SOA{
+		Hdr:     dns.RR_Header{Name: zone, Rrtype: dns.TypeSOA, Class: dns.ClassINET, Ttl: min(k.ttl, soaMaxTTL)},
+		Ns:      ns,
+		Mbox:    mbox,
+		Serial:  k.Serial(state),
+		Refresh: soaRefresh,
+		Retry:   soaRetry,
+		Expire:  soaExpire,
+		Minttl:  k.ttl,
+	}
+	p.ns[0] = &p.soa
+	m.Ns = p.ns[:1:1]
+	state.W.WriteMsg(m) //nolint:errcheck // the client may be gone
 	return dns.RcodeSuccess, nil
 }
+
+// The SOA timers of plugin.SOA.
+const (
+	soaRefresh = 7200
+	soaRetry   = 1800
+	soaExpire  = 86400
+	soaMaxTTL  = 300
+)
 
 // exists returns the error an A lookup of the name gets, to tell NODATA
 // from NXDOMAIN for the types this plugin has no records of.

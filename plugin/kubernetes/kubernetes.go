@@ -7,6 +7,7 @@ import (
 	"context"
 	"net"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/coredns/coredns/plugin"
@@ -73,6 +74,10 @@ type Kubernetes struct {
 	apiConn        *controller
 	localIPs       []net.IP
 	autoPathSearch []string
+
+	names atomic.Pointer[zoneNames]
+	// genericOnly turns the direct answers off (tests compare both).
+	genericOnly bool
 }
 
 // New returns a Kubernetes plugin for zones with the default settings.

@@ -87,3 +87,31 @@ func (c *controller) podsByIP(ip string) []*object.Pod {
 func (c *controller) namespaceExists(ns string) bool {
 	return c.ns.get(object.Key{Name: ns}) != nil
 }
+
+// servicesByIPBytes is servicesByIP for an address held in a buffer.
+func (c *controller) servicesByIPBytes(ip []byte) []*object.Service {
+	c.svc.mu.RLock()
+	defer c.svc.mu.RUnlock()
+	return c.svcIdx.byIP[string(ip)]
+}
+
+// slicesByIPBytes is slicesByIP for an address held in a buffer.
+func (c *controller) slicesByIPBytes(ip []byte) []*object.EndpointSlice {
+	c.eps.mu.RLock()
+	defer c.eps.mu.RUnlock()
+	return c.epsIdx.byIP[string(ip)]
+}
+
+// podInNamespace reports whether a running pod in namespace ns has the
+// address ip (in its canonical text form).
+func (c *controller) podInNamespace(ip []byte, ns string) bool {
+	c.pod.mu.RLock()
+	pods := c.podIdx.byIP[string(ip)]
+	c.pod.mu.RUnlock()
+	for _, p := range pods {
+		if p.Namespace == ns {
+			return true
+		}
+	}
+	return false
+}

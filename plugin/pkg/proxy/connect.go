@@ -77,14 +77,18 @@ func (p *Proxy) Connect(ctx context.Context, state request.Request, opts Options
 		proto = state.Proto()
 	}
 
-	pc, cached, err := p.transport.Dial(proto)
+	pc, cached, err := p.transport.dialAt(proto, start)
 	if err != nil {
 		return nil, nil, proto, err
 	}
 	proto = protoNames[pc.kind]
 	local := pc.c.LocalAddr()
 
-	ret, err := p.exchange(ctx, pc, &state)
+	now := start
+	if !cached {
+		now = time.Now() // dialling took time: the deadlines start after it
+	}
+	ret, err := p.exchange(ctx, pc, &state, now)
 	if err != nil {
 		pc.c.Close()
 		if cached && peerClosed(err) {
@@ -92,8 +96,9 @@ func (p *Proxy) Connect(ctx context.Context, state request.Request, opts Options
 		}
 		return nil, local, proto, err
 	}
-	p.transport.Yield(pc)
-	p.observe(ret, start)
+	end := time.Now()
+	p.transport.yieldAt(pc, end)
+	p.durationObserver(ret.Rcode).Observe(end.Sub(start).Seconds())
 	return ret, local, proto, nil
 }
 
@@ -103,7 +108,7 @@ func (p *Proxy) observe(ret *dns.Msg, start time.Time) {
 }
 
 // exchange writes the query on pc and reads until the matching reply comes.
-func (p *Proxy) exchange(ctx context.Context, pc *persistConn, state *request.Request) (*dns.Msg, error) {
+func (p *Proxy) exchange(ctx context.Context, pc *persistConn, state *request.Request, now time.Time) (*dns.Msg, error) {
 	conn := pc.c.Conn
 	udp := pc.kind == typeUDP
 
@@ -115,8 +120,7 @@ func (p *Proxy) exchange(ctx context.Context, pc *persistConn, state *request.Re
 	defer pool.Put(bufp)
 	buf := *bufp
 
-	now := time.Now()
-	conn.SetWriteDeadline(deadline(ctx, now, writeTimeout)) //nolint:errcheck // a failed write reports it
+	setDeadlines(conn, deadline(ctx, now, writeTimeout), deadline(ctx, now, p.readTimeout))
 	if err := writeMsg(conn, udp, state.Req, buf); err != nil {
 		return nil, err
 	}
@@ -133,7 +137,6 @@ func (p *Proxy) exchange(ctx context.Context, pc *persistConn, state *request.Re
 	}
 	rbuf = rbuf[:size]
 
-	conn.SetReadDeadline(deadline(ctx, now, p.readTimeout)) //nolint:errcheck // a failed read reports it
 	for {
 		n, err := readMsg(conn, udp, rbuf)
 		if err != nil {
@@ -163,6 +166,17 @@ func deadline(ctx context.Context, now time.Time, d time.Duration) time.Time {
 		return cd
 	}
 	return t
+}
+
+// setDeadlines sets the write and read deadlines of conn, with one call
+// (and one runtime timer) when they are the same, as by default.
+func setDeadlines(conn net.Conn, write, read time.Time) {
+	if write.Equal(read) {
+		conn.SetDeadline(read) //nolint:errcheck // a failed write or read reports it
+		return
+	}
+	conn.SetWriteDeadline(write) //nolint:errcheck // a failed write reports it
+	conn.SetReadDeadline(read)   //nolint:errcheck // a failed read reports it
 }
 
 // writeMsg packs m into buf and sends it, with the length prefix on stream

@@ -97,8 +97,13 @@ func (t *Transport) kindOf(proto string) int {
 // one when there is one that is still fresh, and reports whether it was
 // cached.
 func (t *Transport) Dial(proto string) (*persistConn, bool, error) {
+	return t.dialAt(proto, time.Now())
+}
+
+// dialAt is Dial with the current time given by the caller, which reads
+// the clock once for the whole query.
+func (t *Transport) dialAt(proto string, now time.Time) (*persistConn, bool, error) {
 	kind := t.kindOf(proto)
-	now := time.Now()
 
 	t.mu.Lock()
 	if t.stopped {
@@ -182,7 +187,12 @@ func (t *Transport) Yield(pc *persistConn) {
 	if pc == nil {
 		return
 	}
-	pc.used = time.Now()
+	t.yieldAt(pc, time.Now())
+}
+
+// yieldAt is Yield with the current time given by the caller.
+func (t *Transport) yieldAt(pc *persistConn, now time.Time) {
+	pc.used = now
 	t.mu.Lock()
 	q := &t.conns[pc.kind]
 	if t.stopped || (t.maxIdle > 0 && q.len() >= t.maxIdle) {

@@ -18,7 +18,7 @@ func TestSetup(t *testing.T) {
 		{"grpc_server {\nmax_streams 50\nmax_connections 100\n}", intp(50), intp(100), ""},
 		{"grpc_server {\nmax_streams 0\nmax_connections 0\n}", intp(0), intp(0), ""},
 		{"grpc_server {\nmax_streams -1\n}", nil, nil, "non-negative"},
-		{"grpc_server {\nmax_connections x\n}", nil, nil, "non-negative"},
+		{"grpc_server {\nmax_connections x\n}", nil, nil, "invalid value"},
 		{"grpc_server {\nmax_connections\n}", nil, nil, "Wrong argument count"},
 		{"grpc_server {\nworker_pool_size 1\n}", nil, nil, "unknown property"},
 		{"grpc_server arg", nil, nil, "Wrong argument count"},

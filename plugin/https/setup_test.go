@@ -19,7 +19,7 @@ func TestSetup(t *testing.T) {
 		{"https {\nmax_connections 100\n}", intp(100), ""},
 		{"https {\nmax_connections 0\n}", intp(0), ""},
 		{"https {\nmax_connections -1\n}", nil, "non-negative"},
-		{"https {\nmax_connections many\n}", nil, "non-negative"},
+		{"https {\nmax_connections many\n}", nil, "invalid value"},
 		{"https {\nmax_connections\n}", nil, "Wrong argument count"},
 		{"https {\nmax_connections 1 2\n}", nil, "Wrong argument count"},
 		{"https {\nmax_streams 1\n}", nil, "unknown property"},

@@ -2,11 +2,10 @@
 package https3
 
 import (
-	"strconv"
-
 	"github.com/coredns/caddy"
 	"github.com/coredns/coredns/core/dnsserver"
 	"github.com/coredns/coredns/plugin"
+	"github.com/coredns/coredns/plugin/pkg/limits"
 )
 
 const pluginName = "https3"
@@ -22,47 +21,8 @@ func setup(c *caddy.Controller) error {
 
 // parse reads "https3 { max_streams N; max_connections N }" into cfg.
 func parse(c *caddy.Controller, cfg *dnsserver.Config) error {
-	seen := false
-	for c.Next() {
-		if seen {
-			return plugin.ErrOnce
-		}
-		seen = true
-		if len(c.RemainingArgs()) > 0 {
-			return c.ArgErr()
-		}
-		for c.NextBlock() {
-			switch c.Val() {
-			case "max_streams":
-				n, err := nonNegative(c)
-				if err != nil {
-					return err
-				}
-				cfg.MaxHTTPS3Streams = &n
-			case "max_connections":
-				n, err := nonNegative(c)
-				if err != nil {
-					return err
-				}
-				cfg.MaxHTTPS3Connections = &n
-			default:
-				return c.Errf("unknown property '%s'", c.Val())
-			}
-		}
-	}
-	return nil
-}
-
-// nonNegative reads the one integer argument of the current option.
-func nonNegative(c *caddy.Controller) (int, error) {
-	name := c.Val()
-	args := c.RemainingArgs()
-	if len(args) != 1 {
-		return 0, c.ArgErr()
-	}
-	n, err := strconv.Atoi(args[0])
-	if err != nil || n < 0 {
-		return 0, c.Errf("%s must be a non-negative integer: %s", name, args[0])
-	}
-	return n, nil
+	return limits.Parse(c,
+		limits.Option{Name: "max_streams", Min: 0, Set: func(n int) { cfg.MaxHTTPS3Streams = &n }},
+		limits.Option{Name: "max_connections", Min: 0, Set: func(n int) { cfg.MaxHTTPS3Connections = &n }},
+	)
 }

@@ -19,7 +19,7 @@ func TestSetup(t *testing.T) {
 		{"https3 {\nmax_streams 0\nmax_connections 0\n}", intp(0), intp(0), ""},
 		{"https3 {\nmax_connections 10\n}", nil, intp(10), ""},
 		{"https3 {\nmax_streams -1\n}", nil, nil, "non-negative"},
-		{"https3 {\nmax_connections x\n}", nil, nil, "non-negative"},
+		{"https3 {\nmax_connections x\n}", nil, nil, "invalid value"},
 		{"https3 {\nmax_streams\n}", nil, nil, "Wrong argument count"},
 		{"https3 {\nworker_pool_size 1\n}", nil, nil, "unknown property"},
 		{"https3 arg", nil, nil, "Wrong argument count"},

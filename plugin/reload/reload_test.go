@@ -14,7 +14,15 @@ import (
 	dto "github.com/prometheus/client_model/go"
 )
 
-func writeFile(path, content string) error { return os.WriteFile(path, []byte(content), 0o600) }
+// writeFile replaces the file at path in one step (write aside, rename), so
+// that the watcher never reads it half written.
+func writeFile(path, content string) error {
+	tmp := path + ".tmp"
+	if err := os.WriteFile(tmp, []byte(content), 0o600); err != nil {
+		return err
+	}
+	return os.Rename(tmp, path)
+}
 
 func sumOf(s string) [sha512.Size]byte { return sha512.Sum512([]byte(s)) }
 

@@ -123,7 +123,25 @@ func TestMetricsScrape(t *testing.T) {
 		}
 	}
 
-	mfs := scrape(t, metricsAddr)
+	// The server counts a query after its reply is on the way: scrape until
+	// all of them are in.
+	var mfs map[string]*dto.MetricFamily
+	for deadline := time.Now().Add(3 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+		mfs = scrape(t, metricsAddr)
+		n := 0.0
+		if mf := mfs["coredns_dns_responses_total"]; mf != nil {
+			for _, m := range mf.GetMetric() {
+				for _, l := range m.GetLabel() {
+					if l.GetName() == "server" && l.GetValue() == server {
+						n += m.GetCounter().GetValue()
+					}
+				}
+			}
+		}
+		if n >= float64(len(queries)) || time.Now().After(deadline) {
+			break
+		}
+	}
 
 	// Types and label names, as CoreDNS has them.
 	types := []struct {

@@ -146,3 +146,78 @@ func TestKubernetesClusterCorefile(t *testing.T) {
 		}
 	}
 }
+
+// TestKubernetesTransfer asks the transfer plugin for an AXFR of the
+// cluster zone served by kubernetes.
+func TestKubernetesTransfer(t *testing.T) {
+	apiserver := apiservertest.New(k8sObjects()...)
+	defer apiserver.Close()
+	kubeconfig, err := apiserver.Kubeconfig(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	corefile := fmt.Sprintf(`cluster.local:0 {
+    bind 127.0.0.1
+    kubernetes {
+        kubeconfig %s
+    }
+    transfer {
+        to *
+    }
+}
+`, kubeconfig)
+	i, _, tcp, err := CoreDNSServerAndPorts(corefile)
+	if err != nil {
+		t.Fatalf("could not start the server: %v", err)
+	}
+	defer CoreDNSServerStop(i)
+
+	m := new(dns.Msg)
+	m.SetAxfr("cluster.local.")
+	var rrs []dns.RR
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		rrs = rrs[:0]
+		env, err := new(dns.Transfer).In(m, tcp)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for e := range env {
+			if e.Error != nil {
+				t.Fatal(e.Error)
+			}
+			rrs = append(rrs, e.RR...)
+		}
+		if len(rrs) > 2 || time.Now().After(deadline) { // more than the two SOAs: synced
+			break
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	if len(rrs) < 2 || rrs[0].Header().Rrtype != dns.TypeSOA || rrs[len(rrs)-1].Header().Rrtype != dns.TypeSOA {
+		t.Fatalf("transfer does not start and end with the SOA: %v", rrs)
+	}
+	want := map[string]bool{
+		"web.default.svc.cluster.local.\tA\t10.96.0.20":              false,
+		"_http._tcp.web.default.svc.cluster.local.\tSRV":             false,
+		"web-0.web-hl.default.svc.cluster.local.\tA\t10.244.1.5":     false,
+		"ext.default.svc.cluster.local.\tCNAME\text.interwebs.test.": false,
+	}
+	for _, rr := range rrs {
+		h := rr.Header()
+		key := h.Name + "\t" + dns.TypeToString[h.Rrtype]
+		switch rr := rr.(type) {
+		case *dns.A:
+			key += "\t" + rr.A.String()
+		case *dns.CNAME:
+			key += "\t" + rr.Target
+		}
+		if _, ok := want[key]; ok {
+			want[key] = true
+		}
+	}
+	for k, seen := range want {
+		if !seen {
+			t.Errorf("transfer lacks %q; got %v", k, rrs)
+		}
+	}
+}

@@ -158,38 +158,12 @@ func (a *Azure) ServeDNS(ctx context.Context, w dns.ResponseWriter, r *dns.Msg) 
 		return plugin.NextOrFailure(a.Name(), a.Next, ctx, w, r)
 	}
 
-	m := new(dns.Msg)
-	m.SetReply(r)
-	m.Authoritative = true
-
-	// Zones of the same name are asked in Corefile order; the first that
-	// has the name wins, else the answer of the last one stands.
-	var result file.Result
-	for _, hz := range a.zones[zone] {
+	hzs := a.zones[zone]
+	return file.ServeInOrder(ctx, a.Name(), a.Next, a.Fall, false, w, r, len(hzs), func(i int) *file.Zone {
 		a.mu.RLock()
-		z := hz.z
-		a.mu.RUnlock()
-		m.Answer, m.Ns, m.Extra, result = z.Lookup(ctx, state, qname)
-		if len(m.Answer) > 0 || result == file.NoData {
-			break
-		}
-	}
-
-	if len(m.Answer) == 0 && result != file.NoData && a.Fall.Through(qname) {
-		return plugin.NextOrFailure(a.Name(), a.Next, ctx, w, r)
-	}
-
-	switch result {
-	case file.NameError:
-		m.Rcode = dns.RcodeNameError
-	case file.Delegation:
-		m.Authoritative = false
-	case file.ServerFailure:
-		return dns.RcodeServerFailure, nil
-	}
-
-	w.WriteMsg(m) //nolint:errcheck // the client is gone if this fails
-	return dns.RcodeSuccess, nil
+		defer a.mu.RUnlock()
+		return hzs[i].z
+	})
 }
 
 // Name implements the plugin.Handler interface.

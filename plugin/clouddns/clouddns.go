@@ -148,38 +148,12 @@ func (h *CloudDNS) ServeDNS(ctx context.Context, w dns.ResponseWriter, r *dns.Ms
 		return plugin.NextOrFailure(h.Name(), h.Next, ctx, w, r)
 	}
 
-	m := new(dns.Msg)
-	m.SetReply(r)
-	m.Authoritative = true
-
-	// Managed zones of the same DNS name are asked in Corefile order; the
-	// first that has the name wins, else the last one's answer stands.
-	var result file.Result
-	for _, hz := range h.zones[zone] {
+	hzs := h.zones[zone]
+	return file.ServeInOrder(ctx, h.Name(), h.Next, h.Fall, false, w, r, len(hzs), func(i int) *file.Zone {
 		h.mu.RLock()
-		z := hz.z
-		h.mu.RUnlock()
-		m.Answer, m.Ns, m.Extra, result = z.Lookup(ctx, state, qname)
-		if len(m.Answer) > 0 || result == file.NoData {
-			break
-		}
-	}
-
-	if len(m.Answer) == 0 && result != file.NoData && h.Fall.Through(qname) {
-		return plugin.NextOrFailure(h.Name(), h.Next, ctx, w, r)
-	}
-
-	switch result {
-	case file.NameError:
-		m.Rcode = dns.RcodeNameError
-	case file.Delegation:
-		m.Authoritative = false
-	case file.ServerFailure:
-		return dns.RcodeServerFailure, nil
-	}
-
-	w.WriteMsg(m) //nolint:errcheck // the client is gone if this fails
-	return dns.RcodeSuccess, nil
+		defer h.mu.RUnlock()
+		return hzs[i].z
+	})
 }
 
 // Name implements the plugin.Handler interface.

@@ -114,40 +114,7 @@ func (h *Route53) ServeDNS(ctx context.Context, w dns.ResponseWriter, r *dns.Msg
 	h.mu.RLock()
 	zs := h.zones[zone]
 	h.mu.RUnlock()
-	if len(zs) == 0 {
-		return dns.RcodeServerFailure, nil
-	}
-
-	m := new(dns.Msg)
-	m.SetReply(r)
-	m.Authoritative = true
-
-	// Hosted zones of one name are tried in order; the first that has the
-	// name (records, other types only, or a delegation) answers, else the
-	// last one does.
-	var result file.Result
-	for _, z := range zs {
-		m.Answer, m.Ns, m.Extra, result = z.Lookup(ctx, state, qname)
-		if len(m.Answer) != 0 || result == file.NoData || result == file.Delegation {
-			break
-		}
-	}
-
-	if len(m.Answer) == 0 && (result == file.NameError || result == file.ServerFailure) && h.Fall.Through(qname) {
-		return plugin.NextOrFailure(h.Name(), h.Next, ctx, w, r)
-	}
-
-	switch result {
-	case file.NameError:
-		m.Rcode = dns.RcodeNameError
-	case file.Delegation:
-		m.Authoritative = false
-	case file.ServerFailure:
-		return dns.RcodeServerFailure, nil
-	}
-
-	w.WriteMsg(m) //nolint:errcheck // the client is gone; nothing to do
-	return dns.RcodeSuccess, nil
+	return file.ServeInOrder(ctx, h.Name(), h.Next, h.Fall, true, w, r, len(zs), func(i int) *file.Zone { return zs[i] })
 }
 
 // Name implements plugin.Handler.

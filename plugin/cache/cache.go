@@ -136,30 +136,6 @@ func queryFlags(do, cd bool) uint8 {
 	return f
 }
 
-// equalFold reports whether a and b are equal ignoring ASCII case, which is
-// how DNS compares names.
-func equalFold(a, b string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := 0; i < len(a); i++ {
-		x, y := a[i], b[i]
-		if x == y {
-			continue
-		}
-		if x >= 'A' && x <= 'Z' {
-			x += 'a' - 'A'
-		}
-		if y >= 'A' && y <= 'Z' {
-			y += 'a' - 'A'
-		}
-		if x != y {
-			return false
-		}
-	}
-	return true
-}
-
 // computeTTL bounds ttl by minTTL and maxTTL.
 func computeTTL(ttl, minTTL, maxTTL time.Duration) time.Duration {
 	if ttl < minTTL {

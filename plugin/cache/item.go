@@ -1,6 +1,7 @@
 package cache
 
 import (
+	"strings"
 	"sync/atomic"
 	"time"
 
@@ -115,7 +116,7 @@ func (i *item) remaining(now time.Time) int {
 // matches guards against hash collisions: it reports whether i was stored
 // for this question and these key flags.
 func (i *item) matches(q dns.Question, flags uint8) bool {
-	return i.qtype == q.Qtype && i.qclass == q.Qclass && i.flags == flags && equalFold(i.name, q.Name)
+	return i.qtype == q.Qtype && i.qclass == q.Qclass && i.flags == flags && strings.EqualFold(i.name, q.Name)
 }
 
 // hit records a hit at now and returns the number of hits seen without a

@@ -1,6 +1,10 @@
 package dnssec
 
-import "github.com/miekg/dns"
+import (
+	"strings"
+
+	"github.com/miekg/dns"
+)
 
 // The types an NSEC black lie claims exist at a name: a set of common types,
 // minus the one asked for. The apex gets the apex types as well.
@@ -57,6 +61,6 @@ func blackLie(qname, zone string, qtype uint16, ttl uint32) *dns.NSEC {
 	return &dns.NSEC{
 		Hdr:        dns.RR_Header{Name: qname, Rrtype: dns.TypeNSEC, Class: dns.ClassINET, Ttl: ttl},
 		NextDomain: next,
-		TypeBitMap: bitmap(qtype, equalFold(qname, zone)),
+		TypeBitMap: bitmap(qtype, strings.EqualFold(qname, zone)),
 	}
 }

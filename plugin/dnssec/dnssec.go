@@ -4,6 +4,7 @@ package dnssec
 
 import (
 	"context"
+	"strings"
 	"time"
 
 	"github.com/coredns/coredns/plugin"
@@ -194,31 +195,17 @@ func unsignable(t uint16) bool {
 }
 
 func sameRRset(a, b *dns.RR_Header) bool {
-	return a.Rrtype == b.Rrtype && a.Class == b.Class && equalFold(a.Name, b.Name)
+	return a.Rrtype == b.Rrtype && a.Class == b.Class && strings.EqualFold(a.Name, b.Name)
 }
 
 // covered reports whether rrs already holds an RRSIG for the RRset of h.
 func covered(rrs []dns.RR, h *dns.RR_Header) bool {
 	for _, r := range rrs {
-		if s, ok := r.(*dns.RRSIG); ok && s.TypeCovered == h.Rrtype && equalFold(s.Hdr.Name, h.Name) {
+		if s, ok := r.(*dns.RRSIG); ok && s.TypeCovered == h.Rrtype && strings.EqualFold(s.Hdr.Name, h.Name) {
 			return true
 		}
 	}
 	return false
-}
-
-// equalFold compares two domain names ignoring ASCII case.
-func equalFold(a, b string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := 0; i < len(a); i++ {
-		x, y := a[i], b[i]
-		if x != y && lower(x) != lower(y) {
-			return false
-		}
-	}
-	return true
 }
 
 func lower(c byte) byte {

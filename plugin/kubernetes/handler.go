@@ -2,6 +2,7 @@ package kubernetes
 
 import (
 	"context"
+	"strings"
 
 	"github.com/coredns/coredns/plugin"
 	"github.com/coredns/coredns/request"
@@ -94,7 +95,7 @@ func (k *Kubernetes) generic(ctx context.Context, state request.Request, zone st
 	case dns.TypeSRV:
 		records, extra, err = plugin.SRV(ctx, k, zone, state, opt)
 	case dns.TypeSOA:
-		if state.Name() == state.Zone || equalFold(qname, zone) {
+		if state.Name() == state.Zone || strings.EqualFold(qname, zone) {
 			records, err = plugin.SOA(ctx, k, zone, state, opt)
 			break
 		}
@@ -102,7 +103,7 @@ func (k *Kubernetes) generic(ctx context.Context, state request.Request, zone st
 	case dns.TypeAXFR, dns.TypeIXFR:
 		return nil, nil, false, dns.RcodeRefused, nil
 	case dns.TypeNS:
-		if equalFold(qname, zone) {
+		if strings.EqualFold(qname, zone) {
 			records, extra, err = plugin.NS(ctx, k, zone, state, opt)
 			break
 		}
@@ -157,22 +158,3 @@ func (k *Kubernetes) exists(ctx context.Context, state request.Request, zone str
 
 // Name implements plugin.Handler.
 func (k *Kubernetes) Name() string { return "kubernetes" }
-
-func equalFold(a, b string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := 0; i < len(a); i++ {
-		ca, cb := a[i], b[i]
-		if 'A' <= ca && ca <= 'Z' {
-			ca += 'a' - 'A'
-		}
-		if 'A' <= cb && cb <= 'Z' {
-			cb += 'a' - 'A'
-		}
-		if ca != cb {
-			return false
-		}
-	}
-	return true
-}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"math"
 	"sort"
+	"strings"
 
 	"github.com/coredns/coredns/plugin"
 	"github.com/coredns/coredns/plugin/etcd/msg"
@@ -24,7 +25,7 @@ var errNotAuthoritative = transfer.ErrNotAuthoritative
 // SOA (the IXFR "up to date" answer). Pod records are not transferred.
 func (k *Kubernetes) Transfer(zone string, serial uint32) (<-chan []dns.RR, error) {
 	match := plugin.Zones(k.Zones).Matches(zone)
-	if match == "" || !equalFold(match, dns.Fqdn(zone)) {
+	if match == "" || !strings.EqualFold(match, dns.Fqdn(zone)) {
 		return nil, errNotAuthoritative
 	}
 	zone = match

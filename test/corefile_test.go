@@ -54,22 +54,22 @@ func TestCorefileErrors(t *testing.T) {
 		{
 			"duplicate zone in two blocks",
 			"example.org:0 {\n    bind 127.0.0.1\n    whoami\n}\nExample.ORG.:0 {\n    bind 127.0.0.1\n    whoami\n}\n",
-			"cannot serve dns://example.org.:0 - it is already defined",
+			"Corefile:6 - cannot serve dns://example.org.:0 - it is already defined",
 		},
 		{
 			"duplicate zone in one block",
 			"example.org:0 example.org:0 {\n    whoami\n}\n",
-			"cannot serve dns://example.org.:0 - it is already defined",
+			"Corefile:2 - cannot serve dns://example.org.:0 - it is already defined",
 		},
 		{
 			"duplicate reverse zone",
 			"10.0.0.0/15:0 {\n    bind 127.0.0.1\n    whoami\n}\n1.10.in-addr.arpa:0 {\n    bind 127.0.0.1\n    whoami\n}\n",
-			"cannot serve dns://1.10.in-addr.arpa.:0 - it is already defined",
+			"Corefile:6 - cannot serve dns://1.10.in-addr.arpa.:0 - it is already defined",
 		},
 		{
 			"bad port",
 			"example.org:99999 {\n    whoami\n}\n",
-			`invalid server block key "example.org:99999": invalid port "99999"`,
+			`Corefile:2 - invalid server block key "example.org:99999": invalid port "99999"`,
 		},
 		{
 			"non-numeric port",
@@ -79,7 +79,12 @@ func TestCorefileErrors(t *testing.T) {
 		{
 			"bad CIDR prefix",
 			"10.0.0.0/33:0 {\n    whoami\n}\n",
-			`invalid server block key "10.0.0.0/33:0": invalid CIDR "10.0.0.0/33"`,
+			`Corefile:2 - invalid server block key "10.0.0.0/33:0": invalid CIDR "10.0.0.0/33"`,
+		},
+		{
+			"duplicate zone in an empty block",
+			"example.org:0 {\n}\nexample.org:0 {\n}\n",
+			"Corefile - cannot serve dns://example.org.:0 - it is already defined",
 		},
 		{
 			"bad CIDR address",

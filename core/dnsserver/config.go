@@ -104,6 +104,10 @@ type Config struct {
 	// firstConfigInBlock is the configuration of the block's first key,
 	// which setup functions write to.
 	firstConfigInBlock *Config
+
+	// where is the Corefile position of the server block ("file:line", or
+	// just "file" for a block without directives), for error messages.
+	where string
 }
 
 // FilterFunc decides whether a configuration serves a query.

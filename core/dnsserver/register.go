@@ -66,10 +66,11 @@ func (h *dnsContext) InspectServerBlocks(sourceFile string, serverBlocks []caddy
 	for ib, sb := range serverBlocks {
 		var keys []string
 		var first *Config
+		where := blockPosition(sourceFile, sb)
 		for _, k := range sb.Keys {
 			zas, err := normalizeZone(k)
 			if err != nil {
-				return nil, err
+				return nil, fmt.Errorf("%s - %w", where, err)
 			}
 			for _, za := range zas {
 				cfg := &Config{
@@ -77,6 +78,7 @@ func (h *dnsContext) InspectServerBlocks(sourceFile string, serverBlocks []caddy
 					ListenHosts: []string{""},
 					Port:        za.Port,
 					Transport:   za.Transport,
+					where:       where,
 				}
 				if first == nil {
 					first = cfg
@@ -89,6 +91,24 @@ func (h *dnsContext) InspectServerBlocks(sourceFile string, serverBlocks []caddy
 		serverBlocks[ib].Keys = keys
 	}
 	return serverBlocks, nil
+}
+
+// blockPosition names a server block for error messages: the file and the
+// line of its first directive (the keys' own lines are not kept by the
+// parser), or the file alone when the block is empty.
+func blockPosition(file string, sb caddyfile.ServerBlock) string {
+	line := 0
+	for _, toks := range sb.Tokens {
+		for _, t := range toks {
+			if line == 0 || t.Line < line {
+				line = t.Line
+			}
+		}
+	}
+	if line == 0 {
+		return file
+	}
+	return fmt.Sprintf("%s:%d", file, line)
 }
 
 // propagate copies what setup functions wrote on a block's first config to
@@ -205,7 +225,11 @@ func groupConfigsByListenAddr(configs []*Config) (map[string][]*Config, []string
 				continue
 			}
 			if unfiltered[c.Zone] {
-				return nil, nil, fmt.Errorf("cannot serve %s://%s:%s - it is already defined", c.Transport, c.Zone, c.Port)
+				err := fmt.Errorf("cannot serve %s://%s:%s - it is already defined", c.Transport, c.Zone, c.Port)
+				if c.where != "" {
+					err = fmt.Errorf("%s - %w", c.where, err)
+				}
+				return nil, nil, err
 			}
 			unfiltered[c.Zone] = true
 		}

@@ -196,7 +196,7 @@ func TestMakeServersDuplicates(t *testing.T) {
 	}
 	for _, tc := range tests {
 		_, err := makeServers(t, nil, tc.blocks...)
-		if err == nil || err.Error() != tc.err {
+		if err == nil || err.Error() != "Testfile - "+tc.err {
 			t.Errorf("%s: error %v, want %q", tc.name, err, tc.err)
 		}
 	}

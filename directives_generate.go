@@ -58,7 +58,7 @@ func readConfig(path string) ([]entry, error) {
 		}
 		name, pkg, ok := strings.Cut(line, ":")
 		name, pkg = strings.TrimSpace(name), strings.TrimSpace(pkg)
-		if !ok || name == "" || pkg == "" || strings.ContainsAny(name, " \t") || strings.ContainsAny(pkg, " \t") {
+		if !ok || name == "" || pkg == "" || strings.ContainsAny(name, " \t") || strings.ContainsAny(pkg, " \t:") {
 			return nil, fmt.Errorf("%s:%d: want \"name:package\", got %q", path, n, line)
 		}
 		if prev, dup := seen[name]; dup {

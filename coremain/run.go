@@ -121,19 +121,22 @@ func defaultLoader(serverType string) (caddy.Input, error) {
 func listPlugins() string {
 	pl := caddy.ListPlugins()
 	var b strings.Builder
-	section := func(title string, names []string) {
-		sorted := append([]string(nil), names...)
-		sort.Strings(sorted)
+	section := func(title string, names []string, sorted bool) {
+		if sorted {
+			names = append([]string(nil), names...)
+			sort.Strings(names)
+		}
 		b.WriteString(title + ":\n")
-		for _, n := range sorted {
+		for _, n := range names {
 			b.WriteString("  " + n + "\n")
 		}
 	}
-	section("Server types", pl["server_types"])
+	section("Server types", pl["server_types"], true)
 	b.WriteString("\n")
-	section("Caddyfile loaders", pl["caddyfile_loaders"])
+	// Loaders in the order they are tried: -conf first, the default last.
+	section("Caddyfile loaders", pl["caddyfile_loaders"], false)
 	b.WriteString("\n")
-	section("Other plugins", pl["others"])
+	section("Other plugins", pl["others"], true)
 	return b.String()
 }
 

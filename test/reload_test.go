@@ -1,6 +1,7 @@
 package test
 
 import (
+	"errors"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -159,4 +160,112 @@ func TestReloadUnderLoad(t *testing.T) {
 		t.Errorf("reload failures went from %v to %v, want one more", failed, f)
 	}
 	t.Logf("%d queries answered across 3 reloads", sent.Load())
+}
+
+// TestRestartLosesNoQuery restarts a server 30 times while eight clients
+// query it without pause, half over UDP and half over TCP with a new
+// connection per query. The new instance shares the old one's sockets, so no
+// query may fail: a TCP connection the old instance accepted just before it
+// stopped must still be read and answered (before the drain in Stop, about
+// one such connection per restart was reset).
+func TestRestartLosesNoQuery(t *testing.T) {
+	port, err := FreePort()
+	if err != nil {
+		t.Fatal(err)
+	}
+	corefile := "example.org:" + strconv.Itoa(port) + " {\n    bind 127.0.0.1\n    whoami\n}\n"
+	i, err := CoreDNSServer(corefile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := "127.0.0.1:" + strconv.Itoa(port)
+
+	var (
+		stop    atomic.Bool
+		sent    atomic.Int64
+		failed  [2]atomic.Int64
+		lastErr [2]atomic.Value
+		wg      sync.WaitGroup
+	)
+	for k, network := range []string{"udp", "tcp"} {
+		for range 4 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				c := &dns.Client{Net: network, Timeout: 2 * time.Second}
+				m := new(dns.Msg)
+				m.SetQuestion("example.org.", dns.TypeA)
+				for !stop.Load() {
+					sent.Add(1)
+					r, _, err := c.Exchange(m, addr)
+					if err == nil && (r.Rcode != dns.RcodeSuccess || len(r.Extra) != 2) {
+						err = errWrongAnswer
+					}
+					if err != nil {
+						failed[k].Add(1)
+						lastErr[k].Store(err.Error())
+					}
+				}
+			}()
+		}
+	}
+	for range 30 {
+		time.Sleep(30 * time.Millisecond)
+		if i, err = i.Restart(NewInput(corefile)); err != nil {
+			stop.Store(true)
+			wg.Wait()
+			t.Fatal(err)
+		}
+	}
+	stop.Store(true)
+	wg.Wait()
+	CoreDNSServerStop(i)
+	t.Logf("%d queries across 30 restarts", sent.Load())
+	for k, network := range []string{"udp", "tcp"} {
+		if n := failed[k].Load(); n > 0 {
+			t.Errorf("%s: %d queries failed, the last with: %v", network, n, lastErr[k].Load())
+		}
+	}
+}
+
+var errWrongAnswer = errors.New("wrong answer")
+
+// TestStopAnswersAcceptedConnection sends a query on a TCP connection that
+// was accepted before Stop began: it is still answered, and Stop returns
+// soon after.
+func TestStopAnswersAcceptedConnection(t *testing.T) {
+	i, _, tcp, err := CoreDNSServerAndPorts("example.org:0 {\n    bind 127.0.0.1\n    whoami\n}\n")
+	if err != nil {
+		t.Fatal(err)
+	}
+	co, err := dns.DialTimeout("tcp", tcp, time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer co.Close()
+	time.Sleep(20 * time.Millisecond) // accepted by now
+
+	stopped := make(chan time.Duration)
+	go func() {
+		start := time.Now()
+		CoreDNSServerStop(i)
+		stopped <- time.Since(start)
+	}()
+	time.Sleep(50 * time.Millisecond) // Stop is under way
+	m := new(dns.Msg)
+	m.SetQuestion("example.org.", dns.TypeA)
+	co.SetDeadline(time.Now().Add(2 * time.Second)) //nolint:errcheck // test
+	if err := co.WriteMsg(m); err != nil {
+		t.Fatal(err)
+	}
+	r, err := co.ReadMsg()
+	if err != nil {
+		t.Fatalf("query on a connection accepted before Stop: %v", err)
+	}
+	if r.Id != m.Id || len(r.Extra) != 2 {
+		t.Errorf("unexpected answer: %v", r)
+	}
+	if d := <-stopped; d > time.Second {
+		t.Errorf("Stop took %v", d)
+	}
 }

@@ -33,6 +33,7 @@ type Server struct {
 	MaxTCPQueries int
 
 	server [2]*dns.Server // tcp; udp is served by udp
+	tcpLn  *drainListener // what server[tcp] accepts from
 	udp    *udpServer
 	m      sync.Mutex
 
@@ -162,8 +163,9 @@ func (s *Server) handler() dns.Handler {
 // Serve answers DNS over TCP on l until Stop.
 func (s *Server) Serve(l net.Listener) error {
 	s.m.Lock()
+	s.tcpLn = &drainListener{Listener: l}
 	s.server[tcp] = &dns.Server{
-		Listener:      l,
+		Listener:      s.tcpLn,
 		Net:           "tcp",
 		Handler:       s.handler(),
 		TsigSecret:    s.tsigSecret,
@@ -258,15 +260,23 @@ func (s *Server) Stop() error {
 			u.stop(ctx) //nolint:errcheck // best effort at shutdown
 		}(s.udp)
 	}
-	for _, srv := range s.server {
+	for k, srv := range s.server {
 		if srv == nil {
 			continue
 		}
+		var ln *drainListener
+		if k == tcp {
+			ln = s.tcpLn
+		}
 		wg.Add(1)
-		go func(srv *dns.Server) {
+		go func() {
 			defer wg.Done()
+			if ln != nil {
+				// Stop accepting, and let what was accepted be read.
+				ln.drain()
+			}
 			srv.ShutdownContext(ctx) //nolint:errcheck // best effort at shutdown
-		}(srv)
+		}()
 	}
 	s.m.Unlock()
 	wg.Wait()

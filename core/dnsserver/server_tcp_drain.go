@@ -1,0 +1,82 @@
+package dnsserver
+
+import (
+	"net"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// tcpDrainTime is how long a stopping server keeps reading a TCP connection
+// whose query has not arrived yet. On a reload the listening socket is shared
+// with the new instance, and a connection the old instance accepted a moment
+// before stopping has a query on its way; cutting it off makes the client see
+// a reset. A client sends its query right after the handshake, so a short
+// window covers it without holding a shutdown up for long.
+const tcpDrainTime = 200 * time.Millisecond
+
+// drainListener wraps the TCP listener given to miekg/dns so that Stop can
+// stop accepting first and then let accepted connections read their query
+// before the dns.Server cuts reads off.
+type drainListener struct {
+	net.Listener
+	stopping atomic.Bool
+	// unread counts accepted connections that have not started reading yet:
+	// miekg/dns does not read from them at all once it is shutting down.
+	unread atomic.Int32
+}
+
+// Accept returns the next connection, wrapped to track its first read.
+func (l *drainListener) Accept() (net.Conn, error) {
+	c, err := l.Listener.Accept()
+	if err != nil {
+		return nil, err
+	}
+	l.unread.Add(1)
+	return &drainConn{Conn: c, l: l}, nil
+}
+
+// drain stops accepting and waits, for at most tcpDrainTime, until every
+// connection accepted so far is being read.
+func (l *drainListener) drain() {
+	l.stopping.Store(true)
+	l.Listener.Close() //nolint:errcheck // the dns.Server closes it again
+	deadline := time.Now().Add(tcpDrainTime)
+	for l.unread.Load() > 0 && time.Now().Before(deadline) {
+		time.Sleep(time.Millisecond)
+	}
+}
+
+// drainConn is an accepted connection of a drainListener.
+type drainConn struct {
+	net.Conn
+	l    *drainListener
+	once sync.Once // counts the first Read or Close
+}
+
+func (c *drainConn) started() { c.once.Do(func() { c.l.unread.Add(-1) }) }
+
+// Read marks the connection as read from and reads.
+func (c *drainConn) Read(b []byte) (int, error) {
+	c.started()
+	return c.Conn.Read(b)
+}
+
+// Close marks the connection done and closes it.
+func (c *drainConn) Close() error {
+	c.started()
+	return c.Conn.Close()
+}
+
+// SetReadDeadline sets the read deadline, except that while the server
+// stops, a deadline in the past (the dns.Server's way of ending every read at
+// once) becomes a short one, so that a query already sent is still read and
+// answered. The dns.Server closes the connection after that answer.
+func (c *drainConn) SetReadDeadline(t time.Time) error {
+	if c.l.stopping.Load() {
+		if now := time.Now(); t.Before(now) {
+			t = now.Add(tcpDrainTime)
+		}
+	}
+	return c.Conn.SetReadDeadline(t)
+}

@@ -153,8 +153,6 @@ func (f *Forward) ServeDNS(ctx context.Context, w dns.ResponseWriter, r *dns.Msg
 		return dns.RcodeServerFailure, proxy.ErrNoForward
 	}
 
-	reserveStack()
-
 	var (
 		pk          = picker{f: f, list: list}
 		attempts    uint32
@@ -223,30 +221,6 @@ func (f *Forward) ServeDNS(ctx context.Context, w dns.ResponseWriter, r *dns.Msg
 	}
 	return dns.RcodeServerFailure, proxy.ErrNoHealthy
 }
-
-// stackReserve is about the stack an exchange with an upstream needs below
-// ServeDNS: packing the query and, deepest, unpacking the reply in
-// miekg/dns.
-const stackReserve = 3 << 10
-
-// reserveStack makes sure the goroutine's stack has room for the exchange
-// with the upstream before it starts. The server answers many queries on
-// fresh goroutines whose small stacks would otherwise grow in the middle of
-// packing the query, twenty frames down: copying the stack then costs
-// several microseconds, a third of the CPU of a forwarded query. Grown here,
-// the copy is short. When the stack is already large enough, this only
-// clears a few kilobytes.
-//
-//go:noinline
-func reserveStack() {
-	var pad [stackReserve]byte
-	keep(pad[:])
-}
-
-// keep is a call the compiler cannot see through, so pad stays on the stack.
-//
-//go:noinline
-func keep([]byte) {}
 
 // picker walks the upstream list of one query, pass after pass, skipping
 // the upstreams that are down.

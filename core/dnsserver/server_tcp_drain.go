@@ -1,6 +1,7 @@
 package dnsserver
 
 import (
+	"crypto/tls"
 	"net"
 	"sync"
 	"sync/atomic"
@@ -33,7 +34,27 @@ func (l *drainListener) Accept() (net.Conn, error) {
 		return nil, err
 	}
 	l.unread.Add(1)
-	return &drainConn{Conn: c, l: l}, nil
+	dc := &drainConn{Conn: c, l: l}
+	if _, ok := c.(tlsStater); ok {
+		return &drainTLSConn{dc}, nil
+	}
+	return dc, nil
+}
+
+// tlsStater is what miekg/dns asks of a connection for the TLS state it
+// hands to handlers (dns.ConnectionStater).
+type tlsStater interface {
+	ConnectionState() tls.ConnectionState
+}
+
+// drainTLSConn is a drainConn over a TLS connection; it keeps the TLS state
+// visible. Plain connections must not have the method: handlers take a
+// non-nil state for TLS.
+type drainTLSConn struct{ *drainConn }
+
+// ConnectionState returns the TLS state of the connection.
+func (c *drainTLSConn) ConnectionState() tls.ConnectionState {
+	return c.Conn.(tlsStater).ConnectionState()
 }
 
 // drain stops accepting and waits, for at most tcpDrainTime, until every

@@ -34,8 +34,10 @@ type Server struct {
 
 	server [2]*dns.Server // tcp; udp is served by udp
 	tcpLn  *drainListener // what server[tcp] accepts from
-	udp    *udpServer
-	m      sync.Mutex
+
+	udpDecorate func(*Server) dns.DecorateWriter // UDPDecorateWriterFunc of the first config that has one
+	udp         *udpServer
+	m           sync.Mutex
 
 	zones        map[string][]*Config // zone -> configs, views first
 	zoneLen      [256]bool            // lengths of the zones' names, to skip lookups that cannot match
@@ -106,6 +108,9 @@ func NewServer(addr string, group []*Config) (*Server, error) {
 			log.D.Set()
 		}
 		s.stacktrace = s.stacktrace || site.Stacktrace
+		if s.udpDecorate == nil {
+			s.udpDecorate = site.UDPDecorateWriterFunc // the first block's that sets one
+		}
 		s.zones[site.Zone] = append(s.zones[site.Zone], site)
 		if len(site.Zone) < len(s.zoneLen) {
 			s.zoneLen[len(site.Zone)] = true
@@ -183,11 +188,8 @@ func (s *Server) Serve(l net.Listener) error {
 func (s *Server) ServePacket(p net.PacketConn) error {
 	s.m.Lock()
 	var decorate dns.DecorateWriter
-	for _, configs := range s.zones {
-		if configs[0].UDPDecorateWriterFunc != nil {
-			decorate = configs[0].UDPDecorateWriterFunc(s)
-			break
-		}
+	if s.udpDecorate != nil {
+		decorate = s.udpDecorate(s)
 	}
 	s.udp = newUDPServer(s.wrapPacketConn(p), s.handler(), decorate, s.tsigSecret)
 	u := s.udp

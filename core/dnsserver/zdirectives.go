@@ -26,6 +26,7 @@ var Directives = []string{
 	"ready",
 	"health",
 	"pprof",
+	"shed",
 	"prometheus",
 	"errors",
 	"log",

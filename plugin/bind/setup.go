@@ -13,8 +13,11 @@ import (
 
 func init() { plugin.Register("bind", setup) }
 
-// listInterfaces is replaced in tests.
-var listInterfaces = net.Interfaces
+// listInterfaces and interfaceAddrList are replaced in tests.
+var (
+	listInterfaces    = net.Interfaces
+	interfaceAddrList = func(iface net.Interface) ([]net.Addr, error) { return iface.Addrs() }
+)
 
 func setup(c *caddy.Controller) error {
 	config := dnsserver.GetConfig(c)
@@ -107,14 +110,15 @@ func resolve(names []string, ifaces []net.Interface) ([]string, error) {
 	return out, nil
 }
 
-// interfaceAddrs returns the addresses of the interface called name; link
-// local IPv6 addresses carry the interface as their zone.
+// interfaceAddrs returns the addresses of the interface called name. IPv6
+// link-local addresses are left out, as CoreDNS does: they are only usable
+// together with a zone and are rarely what a DNS server should listen on.
 func interfaceAddrs(name string, ifaces []net.Interface) ([]string, bool, error) {
 	for _, iface := range ifaces {
 		if iface.Name != name {
 			continue
 		}
-		addrs, err := iface.Addrs()
+		addrs, err := interfaceAddrList(iface)
 		if err != nil {
 			return nil, true, fmt.Errorf("failed to get addresses of interface %q: %v", name, err)
 		}
@@ -124,11 +128,10 @@ func interfaceAddrs(name string, ifaces []net.Interface) ([]string, bool, error)
 			if !ok {
 				continue
 			}
-			s := ipnet.IP.String()
 			if ipnet.IP.IsLinkLocalUnicast() && ipnet.IP.To4() == nil {
-				s += "%" + name
+				continue
 			}
-			out = append(out, s)
+			out = append(out, ipnet.IP.String())
 		}
 		return out, true, nil
 	}

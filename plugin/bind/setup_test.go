@@ -83,3 +83,64 @@ func TestInterfaceError(t *testing.T) {
 		t.Errorf("got %v, want the interface listing error", err)
 	}
 }
+
+func TestInterfaceAddresses(t *testing.T) {
+	oldList, oldAddrs := listInterfaces, interfaceAddrList
+	defer func() { listInterfaces, interfaceAddrList = oldList, oldAddrs }()
+	listInterfaces = func() ([]net.Interface, error) {
+		return []net.Interface{{Index: 9, Name: "eth9"}, {Index: 10, Name: "eth10"}}, nil
+	}
+	cidr := func(s string) *net.IPNet {
+		ip, n, err := net.ParseCIDR(s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		n.IP = ip
+		return n
+	}
+	interfaceAddrList = func(iface net.Interface) ([]net.Addr, error) {
+		if iface.Name == "eth10" {
+			return []net.Addr{cidr("fe80::2/64")}, nil
+		}
+		return []net.Addr{
+			cidr("192.0.2.1/24"),
+			cidr("169.254.7.7/16"),
+			cidr("fe80::1/64"),
+			cidr("2001:db8::1/64"),
+		}, nil
+	}
+
+	tests := []struct {
+		input   string
+		want    []string
+		wantErr string
+	}{
+		// IPv6 link-local addresses of an interface are skipped; IPv4
+		// link-local ones are kept.
+		{"bind eth9", []string{"192.0.2.1", "169.254.7.7", "2001:db8::1"}, ""},
+		{"bind eth9 {\nexcept 2001:db8::1 169.254.7.7\n}", []string{"192.0.2.1"}, ""},
+		// A link-local address given literally is bound.
+		{"bind fe80::1", []string{"fe80::1"}, ""},
+		// except applies to its own line only.
+		{"bind eth9 {\nexcept eth9\n}\nbind 127.0.0.1", []string{"127.0.0.1"}, ""},
+		// An interface with nothing but a link-local address leaves nothing.
+		{"bind eth10", nil, "no address left"},
+	}
+	for _, tc := range tests {
+		c := caddy.NewTestController("dns", tc.input)
+		err := setup(c)
+		if tc.wantErr != "" {
+			if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
+				t.Errorf("%q: got error %v, want one containing %q", tc.input, err, tc.wantErr)
+			}
+			continue
+		}
+		if err != nil {
+			t.Errorf("%q: unexpected error %v", tc.input, err)
+			continue
+		}
+		if got := dnsserver.GetConfig(c).ListenHosts; !reflect.DeepEqual(got, tc.want) {
+			t.Errorf("%q: ListenHosts %v, want %v", tc.input, got, tc.want)
+		}
+	}
+}

@@ -47,7 +47,8 @@ func parse(c *caddy.Controller) (string, error) {
 		}
 		data = h
 	}
-	if c.NextBlock() {
+	// Any block, even an empty one, is refused, as CoreDNS does.
+	if c.NextArg() {
 		return "", c.Errf("unexpected block: nsid takes no options")
 	}
 	if c.Next() {

@@ -22,7 +22,7 @@ func TestSetup(t *testing.T) {
 		wantErr string
 	}{
 		{"nsid", host, ""},
-		{"nsid {\n}", host, ""},
+		{"nsid {\n}", "", "unexpected block"},
 		{"nsid lab-node-7", "lab-node-7", ""},
 		{"nsid node in rack 3", "node in rack 3", ""},
 		{`nsid "Use  The Force"`, "Use  The Force", ""},

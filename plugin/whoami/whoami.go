@@ -43,8 +43,14 @@ func (wh Whoami) ServeDNS(ctx context.Context, w dns.ResponseWriter, r *dns.Msg)
 	} else {
 		rr = &dns.AAAA{Hdr: dns.RR_Header{Name: qname, Rrtype: dns.TypeAAAA, Class: state.QClass()}, AAAA: ip}
 	}
+	// The SRV owner is the transport label prepended to the query name; for
+	// the root that is "_udp." rather than the invalid "_udp..".
+	owner := "_" + state.Proto() + "." + qname
+	if qname == "." {
+		owner = "_" + state.Proto() + "."
+	}
 	srv := &dns.SRV{
-		Hdr:    dns.RR_Header{Name: "_" + state.Proto() + "." + qname, Rrtype: dns.TypeSRV, Class: state.QClass()},
+		Hdr:    dns.RR_Header{Name: owner, Rrtype: dns.TypeSRV, Class: state.QClass()},
 		Port:   uint16(port), //nolint:gosec // ports fit in 16 bits
 		Target: ".",
 	}

@@ -32,6 +32,14 @@ func TestWhoami(t *testing.T) {
 			"example.org.\t0\tIN\tAAAA\tfe80::42:ff:feca:4c65",
 			"_udp.example.org.\t0\tIN\tSRV\t0 0 40212 .",
 		}, ""},
+		{"root name", ".", dns.TypeNS, &test.ResponseWriter{}, []string{
+			".\t0\tIN\tA\t10.240.0.1",
+			"_udp.\t0\tIN\tSRV\t0 0 40212 .",
+		}, ""},
+		{"root name tcp v6", ".", dns.TypeA, &test.ResponseWriter6{ResponseWriter: test.ResponseWriter{TCP: true}}, []string{
+			".\t0\tIN\tAAAA\tfe80::42:ff:feca:4c65",
+			"_tcp.\t0\tIN\tSRV\t0 0 40212 .",
+		}, ""},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -53,6 +61,9 @@ func TestWhoami(t *testing.T) {
 				if got := m.Extra[i].String(); got != want {
 					t.Errorf("extra[%d] = %q, want %q", i, got, want)
 				}
+			}
+			if _, err := m.Pack(); err != nil {
+				t.Errorf("reply does not pack: %v", err)
 			}
 			if m.Question[0].Name != tc.qname {
 				t.Errorf("question %q, want %q", m.Question[0].Name, tc.qname)

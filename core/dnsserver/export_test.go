@@ -17,6 +17,9 @@ func NewUDPPath(s *Server, conn net.PacketConn) *UDPPath {
 
 // Serve answers the query pkt as if it came from addr.
 func (p *UDPPath) Serve(pkt []byte, addr net.Addr) {
+	if len(pkt) < headerLen {
+		return // dropped, as the read loop does
+	}
 	p.u.serveDNS(pkt, &udpWriter{u: p.u, addr: addr})
 }
 

@@ -46,8 +46,9 @@ func sample(t *testing.T, name string, labels map[string]string) (float64, bool)
 	return 0, false
 }
 
-// histogramSum returns the sum of the histogram series name{labels}.
-func histogramSum(t *testing.T, name string, labels map[string]string) float64 {
+// histogramSum returns the sum of the histogram series name{labels}, and
+// whether it exists.
+func histogramSum(t *testing.T, name string, labels map[string]string) (float64, bool) {
 	t.Helper()
 	mfs, err := prometheus.DefaultGatherer.Gather()
 	if err != nil {
@@ -59,12 +60,21 @@ func histogramSum(t *testing.T, name string, labels map[string]string) float64 {
 		}
 		for _, m := range mf.GetMetric() {
 			if hasLabels(m, labels) && m.Histogram != nil {
-				return m.Histogram.GetSampleSum()
+				return m.Histogram.GetSampleSum(), true
 			}
 		}
 	}
-	t.Fatalf("no histogram %s%v", name, labels)
-	return 0
+	return 0, false
+}
+
+// mustHistogramSum is histogramSum for a series that must exist.
+func mustHistogramSum(t *testing.T, name string, labels map[string]string) float64 {
+	t.Helper()
+	v, ok := histogramSum(t, name, labels)
+	if !ok {
+		t.Fatalf("no histogram %s%v", name, labels)
+	}
+	return v
 }
 
 func hasLabels(m *dto.Metric, want map[string]string) bool {
@@ -117,7 +127,7 @@ func serverCtx(addr, view string) context.Context {
 
 func TestServeDNS(t *testing.T) {
 	tests := []struct {
-		server   string // unique per case, so counts start at zero
+		server   string // unique per case, so no other case touches its series
 		view     string
 		qname    string
 		qtype    uint16
@@ -169,24 +179,6 @@ func TestServeDNS(t *testing.T) {
 		if tc.do {
 			req.SetEdns0(4096, true)
 		}
-		rec := dnstest.NewRecorder(&test.ResponseWriter{TCP: tc.tcp, RemoteIP: tc.remote})
-		code, err := m.ServeDNS(serverCtx(tc.server, tc.view), rec, req)
-		if err != nil || code != tc.wantCode {
-			t.Errorf("test %d: got (%d, %v), want (%d, nil)", i, code, err, tc.wantCode)
-		}
-		// The answer passes through untouched.
-		if tc.wantCode != dns.RcodeServerFailure {
-			if rec.Msg == nil || rec.Msg.Rcode != tc.wantCode || rec.Msg.Id != req.Id {
-				t.Fatalf("test %d: unexpected reply %v", i, rec.Msg)
-			}
-			if tc.wantCode == dns.RcodeSuccess {
-				if err := test.Section(test.Case{Answer: []dns.RR{test.A(tc.qname + " 300 IN A 192.0.2.1")}}, test.Answer, rec.Msg.Answer); err != nil {
-					t.Errorf("test %d: %v", i, err)
-				}
-			}
-		} else if rec.Msg != nil {
-			t.Errorf("test %d: expected nothing written, got %v", i, rec.Msg)
-		}
 
 		proto := "udp"
 		if tc.tcp {
@@ -206,7 +198,7 @@ func TestServeDNS(t *testing.T) {
 		checks := []struct {
 			name   string
 			labels map[string]string
-			want   float64
+			want   float64 // increment
 		}{
 			{"coredns_dns_requests_total", with("proto", proto, "family", tc.family, "type", tc.typ), 1},
 			{"coredns_dns_request_duration_seconds", base, 1},
@@ -214,23 +206,53 @@ func TestServeDNS(t *testing.T) {
 			{"coredns_dns_response_size_bytes", with("proto", proto), 1},
 			{"coredns_dns_responses_total", with("rcode", tc.rcode, "plugin", tc.plugin), 1},
 		}
-		for _, c := range checks {
-			if v, ok := sample(t, c.name, c.labels); !ok || v != c.want {
-				t.Errorf("test %d: %s%v = %v (present %v), want %v", i, c.name, c.labels, v, ok, c.want)
+		// The registry is global and outlives a run (-count): assert on what
+		// this query adds.
+		before := make([]float64, len(checks))
+		for j, c := range checks {
+			before[j], _ = sample(t, c.name, c.labels)
+		}
+		doBefore, _ := sample(t, "coredns_dns_do_requests_total", base)
+		reqSumBefore, _ := histogramSum(t, "coredns_dns_request_size_bytes", with("proto", proto))
+		respSumBefore, _ := histogramSum(t, "coredns_dns_response_size_bytes", with("proto", proto))
+
+		rec := dnstest.NewRecorder(&test.ResponseWriter{TCP: tc.tcp, RemoteIP: tc.remote})
+		code, err := m.ServeDNS(serverCtx(tc.server, tc.view), rec, req)
+		if err != nil || code != tc.wantCode {
+			t.Errorf("test %d: got (%d, %v), want (%d, nil)", i, code, err, tc.wantCode)
+		}
+		// The answer passes through untouched.
+		if tc.wantCode != dns.RcodeServerFailure {
+			if rec.Msg == nil || rec.Msg.Rcode != tc.wantCode || rec.Msg.Id != req.Id {
+				t.Fatalf("test %d: unexpected reply %v", i, rec.Msg)
+			}
+			if tc.wantCode == dns.RcodeSuccess {
+				if err := test.Section(test.Case{Answer: []dns.RR{test.A(tc.qname + " 300 IN A 192.0.2.1")}}, test.Answer, rec.Msg.Answer); err != nil {
+					t.Errorf("test %d: %v", i, err)
+				}
+			}
+		} else if rec.Msg != nil {
+			t.Errorf("test %d: expected nothing written, got %v", i, rec.Msg)
+		}
+
+		for j, c := range checks {
+			if v, ok := sample(t, c.name, c.labels); !ok || v-before[j] != c.want {
+				t.Errorf("test %d: %s%v = %v (present %v), want %v+%v", i, c.name, c.labels, v, ok, before[j], c.want)
 			}
 		}
+		// Only a DO query creates its server's series at all.
 		v, ok := sample(t, "coredns_dns_do_requests_total", base)
-		if tc.do && (!ok || v != 1) || !tc.do && ok {
-			t.Errorf("test %d: do_requests_total = %v (present %v), want DO %v", i, v, ok, tc.do)
+		if tc.do && (!ok || v-doBefore != 1) || !tc.do && ok {
+			t.Errorf("test %d: do_requests_total = %v (present %v), want DO %v (%v+1)", i, v, ok, tc.do, doBefore)
 		}
-		if got, want := histogramSum(t, "coredns_dns_request_size_bytes", with("proto", proto)), float64(req.Len()); got != want {
+		if got, want := mustHistogramSum(t, "coredns_dns_request_size_bytes", with("proto", proto))-reqSumBefore, float64(req.Len()); got != want {
 			t.Errorf("test %d: request size %v, want %v", i, got, want)
 		}
 		wantResp := 0.0
 		if rec.Msg != nil {
 			wantResp = float64(rec.Msg.Len())
 		}
-		if got := histogramSum(t, "coredns_dns_response_size_bytes", with("proto", proto)); got != wantResp {
+		if got := mustHistogramSum(t, "coredns_dns_response_size_bytes", with("proto", proto)) - respSumBefore; got != wantResp {
 			t.Errorf("test %d: response size %v, want %v", i, got, wantResp)
 		}
 	}
@@ -248,10 +270,11 @@ func TestOriginalRequestSize(t *testing.T) {
 	req := new(dns.Msg)
 	req.SetQuestion("example.org.", dns.TypeA)
 	size := req.Len()
-	m.ServeDNS(serverCtx("dns://origsize:53", ""), dnstest.NewRecorder(&test.ResponseWriter{}), req)
 	labels := map[string]string{"server": "dns://origsize:53", "zone": ".", "proto": "udp"}
-	if got := histogramSum(t, "coredns_dns_request_size_bytes", labels); got != float64(size) {
-		t.Errorf("request size %v, want the original %d", got, size)
+	before, _ := histogramSum(t, "coredns_dns_request_size_bytes", labels)
+	m.ServeDNS(serverCtx("dns://origsize:53", ""), dnstest.NewRecorder(&test.ResponseWriter{}), req)
+	if got := mustHistogramSum(t, "coredns_dns_request_size_bytes", labels) - before; got != float64(size) {
+		t.Errorf("request size grew by %v, want the original %d", got, size)
 	}
 }
 
@@ -259,13 +282,14 @@ func TestNoNext(t *testing.T) {
 	m := New("127.0.0.1:0")
 	req := new(dns.Msg)
 	req.SetQuestion("example.org.", dns.TypeA)
+	labels := map[string]string{"server": "dns://nonext:53", "zone": ".", "rcode": "SERVFAIL", "plugin": ""}
+	before, _ := sample(t, "coredns_dns_responses_total", labels)
 	code, err := m.ServeDNS(serverCtx("dns://nonext:53", ""), dnstest.NewRecorder(&test.ResponseWriter{}), req)
 	if code != dns.RcodeServerFailure || err == nil {
 		t.Errorf("got (%d, %v), want SERVFAIL and an error", code, err)
 	}
-	labels := map[string]string{"server": "dns://nonext:53", "zone": ".", "rcode": "SERVFAIL", "plugin": ""}
-	if v, ok := sample(t, "coredns_dns_responses_total", labels); !ok || v != 1 {
-		t.Errorf("responses_total = %v (present %v), want 1", v, ok)
+	if v, ok := sample(t, "coredns_dns_responses_total", labels); !ok || v-before != 1 {
+		t.Errorf("responses_total = %v (present %v), want %v+1", v, ok, before)
 	}
 }
 
@@ -348,6 +372,8 @@ func TestPanicsTotal(t *testing.T) {
 		t.Fatal(err)
 	}
 	before, _ := sample(t, "coredns_panics_total", nil)
+	labels := map[string]string{"server": "dns://panic-test:53", "zone": vars.Dropped, "rcode": "SERVFAIL"}
+	droppedBefore, _ := sample(t, "coredns_dns_responses_total", labels)
 
 	req := new(dns.Msg)
 	req.SetQuestion("example.org.", dns.TypeA)
@@ -361,9 +387,8 @@ func TestPanicsTotal(t *testing.T) {
 	if !ok || after != before+1 {
 		t.Errorf("coredns_panics_total went from %v to %v, want +1", before, after)
 	}
-	labels := map[string]string{"server": "dns://panic-test:53", "zone": vars.Dropped, "rcode": "SERVFAIL"}
-	if v, ok := sample(t, "coredns_dns_responses_total", labels); !ok || v != 1 {
-		t.Errorf("dropped SERVFAIL = %v (present %v), want 1", v, ok)
+	if v, ok := sample(t, "coredns_dns_responses_total", labels); !ok || v-droppedBefore != 1 {
+		t.Errorf("dropped SERVFAIL = %v (present %v), want %v+1", v, ok, droppedBefore)
 	}
 }
 

@@ -77,10 +77,6 @@ func TestReport(t *testing.T) {
 			opts: []ReportOption{WithOriginalReqSize(300)}},
 	}
 	for i, tc := range tests {
-		// Twice, so the second report goes through the cached children.
-		for range 2 {
-			Report(tc.server, tc.req, "example.org.", "v", "NOERROR", "whoami", 100, time.Now(), tc.opts...)
-		}
 		zv := map[string]string{"server": tc.server, "zone": "example.org.", "view": "v"}
 		with := func(kv ...string) map[string]string {
 			l := map[string]string{}
@@ -102,29 +98,45 @@ func TestReport(t *testing.T) {
 			{"coredns_dns_response_size_bytes", with("proto", tc.proto)},
 			{"coredns_dns_responses_total", with("rcode", "NOERROR", "plugin", "whoami")},
 		}
-		for _, c := range checks {
-			if v, ok := value(t, c.name, c.labels); !ok || v != 2 {
-				t.Errorf("test %d: %s%v = %v (present %v), want 2", i, c.name, c.labels, v, ok)
+		// The registry is global: compare with the values before, so the
+		// test passes with any -count.
+		before := make([]float64, len(checks))
+		for j, c := range checks {
+			before[j], _ = value(t, c.name, c.labels)
+		}
+		doBefore, _ := value(t, "coredns_dns_do_requests_total", zv)
+
+		// Twice, so the second report goes through the cached children.
+		for range 2 {
+			Report(tc.server, tc.req, "example.org.", "v", "NOERROR", "whoami", 100, time.Now(), tc.opts...)
+		}
+		for j, c := range checks {
+			if v, ok := value(t, c.name, c.labels); !ok || v-before[j] != 2 {
+				t.Errorf("test %d: %s%v = %v (present %v), want %v+2", i, c.name, c.labels, v, ok, before[j])
 			}
 		}
+		// Only DO queries create the series of their tuple at all.
 		v, ok := value(t, "coredns_dns_do_requests_total", zv)
-		if tc.do != ok || ok && v != 2 {
-			t.Errorf("test %d: do_requests_total = %v (present %v), want DO %v", i, v, ok, tc.do)
+		if tc.do != ok || ok && v-doBefore != 2 {
+			t.Errorf("test %d: do_requests_total = %v (present %v), want DO %v (%v+2)", i, v, ok, tc.do, doBefore)
 		}
 	}
 }
 
-func TestReportSizes(t *testing.T) {
-	req := newReq("example.org.", dns.TypeA, false, false, "")
-	Report("dns://sizes:53", req, ".", "", "NOERROR", "", 700, time.Now())
-	Report("dns://sizes:53", req, ".", "", "NOERROR", "", 50, time.Now(), WithOriginalReqSize(2000))
+// histograms returns the sample sum and cumulative bucket counts of every
+// histogram series of server in the default registry, by metric name.
+func histograms(t *testing.T, server string) (map[string]float64, map[string][]uint64) {
+	t.Helper()
 	sums := map[string]float64{}
 	buckets := map[string][]uint64{}
-	mfs, _ := prometheus.DefaultGatherer.Gather()
+	mfs, err := prometheus.DefaultGatherer.Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
 	for _, mf := range mfs {
 		for _, m := range mf.GetMetric() {
 			for _, lp := range m.GetLabel() {
-				if lp.GetName() == "server" && lp.GetValue() == "dns://sizes:53" && m.Histogram != nil {
+				if lp.GetName() == "server" && lp.GetValue() == server && m.Histogram != nil {
 					sums[mf.GetName()] = m.Histogram.GetSampleSum()
 					for _, b := range m.Histogram.GetBucket() {
 						buckets[mf.GetName()] = append(buckets[mf.GetName()], b.GetCumulativeCount())
@@ -133,18 +145,37 @@ func TestReportSizes(t *testing.T) {
 			}
 		}
 	}
-	if got, want := sums["coredns_dns_request_size_bytes"], float64(req.Req.Len()+2000); got != want {
-		t.Errorf("request size sum %v, want %v", got, want)
+	return sums, buckets
+}
+
+func TestReportSizes(t *testing.T) {
+	req := newReq("example.org.", dns.TypeA, false, false, "")
+	// Earlier runs (-count) leave samples behind: check what this run adds.
+	sums0, buckets0 := histograms(t, "dns://sizes:53")
+	Report("dns://sizes:53", req, ".", "", "NOERROR", "", 700, time.Now())
+	Report("dns://sizes:53", req, ".", "", "NOERROR", "", 50, time.Now(), WithOriginalReqSize(2000))
+	sums, buckets := histograms(t, "dns://sizes:53")
+
+	if got, want := sums["coredns_dns_request_size_bytes"]-sums0["coredns_dns_request_size_bytes"], float64(req.Req.Len()+2000); got != want {
+		t.Errorf("request size sum grew by %v, want %v", got, want)
 	}
-	if got := sums["coredns_dns_response_size_bytes"]; got != 750 {
-		t.Errorf("response size sum %v, want 750", got)
+	if got := sums["coredns_dns_response_size_bytes"] - sums0["coredns_dns_response_size_bytes"]; got != 750 {
+		t.Errorf("response size sum grew by %v, want 750", got)
 	}
 	// Buckets 0 100 200 300 400 511 1023 ...: 50 falls in le=100, 700 in le=1023.
 	want := []uint64{0, 1, 1, 1, 1, 1, 2}
 	got := buckets["coredns_dns_response_size_bytes"]
+	prev := buckets0["coredns_dns_response_size_bytes"]
+	if len(got) < len(want) || prev != nil && len(prev) != len(got) {
+		t.Fatalf("response size buckets %v (before %v), want at least %d", got, prev, len(want))
+	}
 	for j := range want {
-		if got[j] != want[j] {
-			t.Fatalf("response size buckets %v, want prefix %v", got, want)
+		var p uint64
+		if prev != nil {
+			p = prev[j]
+		}
+		if got[j]-p != want[j] {
+			t.Fatalf("response size buckets %v (before %v), want growth by %v", got, prev, want)
 		}
 	}
 }
@@ -152,17 +183,29 @@ func TestReportSizes(t *testing.T) {
 // TestReportCacheFull checks that Report keeps counting once the cache holds
 // as many label tuples as it may.
 func TestReportCacheFull(t *testing.T) {
+	// Fill the cache from empty, and put back the one the other tests
+	// built when done, so they still get cached children in any order.
+	seriesCache.mu.Lock()
+	saved := seriesCache.m.Swap(nil)
+	seriesCache.mu.Unlock()
+	t.Cleanup(func() {
+		seriesCache.mu.Lock()
+		seriesCache.m.Store(saved)
+		seriesCache.mu.Unlock()
+	})
+
 	req := newReq("example.org.", dns.TypeA, false, false, "")
+	last := map[string]string{"server": "dns://full:53", "zone": "z" + strconv.Itoa(maxSeries+4) + ".", "view": "",
+		"proto": "udp", "family": "1", "type": "A"}
+	before, _ := value(t, "coredns_dns_requests_total", last)
 	for i := range maxSeries + 5 {
 		Report("dns://full:53", req, "z"+strconv.Itoa(i)+".", "", "NOERROR", "", 10, time.Now())
 	}
 	if seriesFor("dns://full:53", "zfresh.", "") != nil {
 		t.Error("cache grew past maxSeries")
 	}
-	last := map[string]string{"server": "dns://full:53", "zone": "z" + strconv.Itoa(maxSeries+4) + ".", "view": "",
-		"proto": "udp", "family": "1", "type": "A"}
-	if v, ok := value(t, "coredns_dns_requests_total", last); !ok || v != 1 {
-		t.Errorf("uncached report lost: %v %v", v, ok)
+	if v, ok := value(t, "coredns_dns_requests_total", last); !ok || v-before != 1 {
+		t.Errorf("uncached report lost: %v (before %v) %v", v, before, ok)
 	}
 }
 

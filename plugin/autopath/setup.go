@@ -7,13 +7,9 @@ import (
 	"github.com/coredns/caddy"
 	"github.com/coredns/coredns/core/dnsserver"
 	"github.com/coredns/coredns/plugin"
-	"github.com/coredns/coredns/plugin/metrics"
-	clog "github.com/coredns/coredns/plugin/pkg/log"
 
 	"github.com/miekg/dns"
 )
-
-var log = clog.NewWithPlugin("autopath")
 
 func init() { plugin.Register("autopath", setup) }
 
@@ -23,15 +19,6 @@ func setup(c *caddy.Controller) error {
 		return plugin.Error("autopath", err)
 	}
 	cfg := dnsserver.GetConfig(c)
-
-	c.OnStartup(func() error {
-		registerMetrics()
-		// A prometheus plugin serving a registry of its own gets it too.
-		if m, ok := cfg.Handler("prometheus").(*metrics.Metrics); ok {
-			m.MustRegister(autoPathCount)
-		}
-		return nil
-	})
 
 	if source.plugin != "" {
 		// The plugin that gives the search path is found once the chain

@@ -1,13 +1,13 @@
 package cache
 
 import (
-	"errors"
 	"sync"
 	"sync/atomic"
 
 	"github.com/coredns/coredns/plugin"
 
 	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/promauto"
 )
 
 // Values of the type label.
@@ -18,70 +18,62 @@ const (
 
 // Collectors of the cache plugin.
 var (
-	cacheSize = prometheus.NewGaugeVec(prometheus.GaugeOpts{
+	cacheSize = promauto.NewGaugeVec(prometheus.GaugeOpts{
 		Namespace: plugin.Namespace,
 		Subsystem: "cache",
 		Name:      "entries",
 		Help:      "The number of elements in the cache.",
 	}, []string{"server", "type", "zones", "view"})
 
-	cacheRequests = prometheus.NewCounterVec(prometheus.CounterOpts{
+	cacheRequests = promauto.NewCounterVec(prometheus.CounterOpts{
 		Namespace: plugin.Namespace,
 		Subsystem: "cache",
 		Name:      "requests_total",
 		Help:      "The count of cache requests.",
 	}, []string{"server", "zones", "view"})
 
-	cacheHits = prometheus.NewCounterVec(prometheus.CounterOpts{
+	cacheHits = promauto.NewCounterVec(prometheus.CounterOpts{
 		Namespace: plugin.Namespace,
 		Subsystem: "cache",
 		Name:      "hits_total",
 		Help:      "The count of cache hits.",
 	}, []string{"server", "type", "zones", "view"})
 
-	cacheMisses = prometheus.NewCounterVec(prometheus.CounterOpts{
+	cacheMisses = promauto.NewCounterVec(prometheus.CounterOpts{
 		Namespace: plugin.Namespace,
 		Subsystem: "cache",
 		Name:      "misses_total",
 		Help:      "The count of cache misses. Deprecated, derive misses from cache hits/requests counters.",
 	}, []string{"server", "zones", "view"})
 
-	cachePrefetches = prometheus.NewCounterVec(prometheus.CounterOpts{
+	cachePrefetches = promauto.NewCounterVec(prometheus.CounterOpts{
 		Namespace: plugin.Namespace,
 		Subsystem: "cache",
 		Name:      "prefetch_total",
 		Help:      "The number of times the cache has prefetched a cached item.",
 	}, []string{"server", "zones", "view"})
 
-	cacheDrops = prometheus.NewCounterVec(prometheus.CounterOpts{
+	cacheDrops = promauto.NewCounterVec(prometheus.CounterOpts{
 		Namespace: plugin.Namespace,
 		Subsystem: "cache",
 		Name:      "drops_total",
 		Help:      "The number responses that are not cached, because the reply is malformed.",
 	}, []string{"server", "zones", "view"})
 
-	servedStale = prometheus.NewCounterVec(prometheus.CounterOpts{
+	servedStale = promauto.NewCounterVec(prometheus.CounterOpts{
 		Namespace: plugin.Namespace,
 		Subsystem: "cache",
 		Name:      "served_stale_total",
 		Help:      "The number of requests served from stale cache entries.",
 	}, []string{"server", "zones", "view"})
 
-	evictions = prometheus.NewCounterVec(prometheus.CounterOpts{
+	evictions = promauto.NewCounterVec(prometheus.CounterOpts{
 		Namespace: plugin.Namespace,
 		Subsystem: "cache",
 		Name:      "evictions_total",
 		Help:      "The count of cache evictions.",
 	}, []string{"server", "type", "zones", "view"})
 )
-
-// collectors lists the cache metrics.
-func collectors() []prometheus.Collector {
-	return []prometheus.Collector{
-		cacheSize, cacheRequests, cacheHits, cacheMisses,
-		cachePrefetches, cacheDrops, servedStale, evictions,
-	}
-}
 
 // counter is one child of a CounterVec, resolved on first use so that a
 // series appears only once it has a sample.
@@ -190,21 +182,4 @@ func (c *Cache) forServer(server, view string) *serverMetrics {
 	m[k] = s
 	c.metrics.m.Store(&m)
 	return s
-}
-
-var registerOnce sync.Once
-
-// registerMetrics adds the collectors to the default Prometheus registry,
-// which the prometheus plugin serves, once per process.
-func registerMetrics() {
-	registerOnce.Do(func() {
-		for _, col := range collectors() {
-			if err := prometheus.DefaultRegisterer.Register(col); err != nil {
-				var are prometheus.AlreadyRegisteredError
-				if !errors.As(err, &are) {
-					log.Warningf("Failed to register metric: %s", err)
-				}
-			}
-		}
-	})
 }

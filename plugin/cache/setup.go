@@ -8,7 +8,6 @@ import (
 	"github.com/coredns/caddy"
 	"github.com/coredns/coredns/core/dnsserver"
 	"github.com/coredns/coredns/plugin"
-	"github.com/coredns/coredns/plugin/metrics"
 	"github.com/coredns/coredns/plugin/pkg/cache"
 )
 
@@ -19,17 +18,6 @@ func setup(c *caddy.Controller) error {
 	if err != nil {
 		return plugin.Error("cache", err)
 	}
-	registerMetrics()
-	c.OnStartup(func() error {
-		// A prometheus plugin with a registry of its own serves only what
-		// is registered with it.
-		if m, ok := dnsserver.GetConfig(c).Handler("prometheus").(*metrics.Metrics); ok {
-			for _, col := range collectors() {
-				m.MustRegister(col)
-			}
-		}
-		return nil
-	})
 	dnsserver.GetConfig(c).AddPlugin(func(next plugin.Handler) plugin.Handler {
 		ca.Next = next
 		return ca

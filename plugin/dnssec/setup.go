@@ -7,7 +7,6 @@ import (
 	"github.com/coredns/caddy"
 	"github.com/coredns/coredns/core/dnsserver"
 	"github.com/coredns/coredns/plugin"
-	"github.com/coredns/coredns/plugin/metrics"
 	"github.com/coredns/coredns/plugin/pkg/cache"
 	clog "github.com/coredns/coredns/plugin/pkg/log"
 
@@ -23,16 +22,6 @@ func setup(c *caddy.Controller) error {
 	if err != nil {
 		return plugin.Error("dnssec", err)
 	}
-
-	registerMetrics()
-	c.OnStartup(func() error {
-		if m, ok := dnsserver.GetConfig(c).Handler("prometheus").(*metrics.Metrics); ok {
-			for _, col := range collectors() {
-				m.MustRegister(col)
-			}
-		}
-		return nil
-	})
 
 	ca := cache.New[[]dns.RRSIG](capacity)
 	dnsserver.GetConfig(c).AddPlugin(func(next plugin.Handler) plugin.Handler {

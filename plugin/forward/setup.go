@@ -14,7 +14,6 @@ import (
 	"github.com/coredns/coredns/core/dnsserver"
 	"github.com/coredns/coredns/plugin"
 	"github.com/coredns/coredns/plugin/dnstap"
-	"github.com/coredns/coredns/plugin/metrics"
 	"github.com/coredns/coredns/plugin/pkg/parse"
 	"github.com/coredns/coredns/plugin/pkg/proxy"
 	pkgtls "github.com/coredns/coredns/plugin/pkg/tls"
@@ -48,13 +47,6 @@ func setup(c *caddy.Controller) error {
 		taps := dnstap.Taps(cfg.Handler("dnstap"))
 		for _, f := range fs {
 			f.taps = taps
-		}
-		registerMetrics()
-		// A prometheus plugin serving a registry of its own gets them too.
-		if m, ok := cfg.Handler("prometheus").(*metrics.Metrics); ok {
-			for _, col := range collectors() {
-				m.MustRegister(col)
-			}
 		}
 		return nil
 	})

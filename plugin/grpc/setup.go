@@ -6,7 +6,6 @@ import (
 	"github.com/coredns/caddy"
 	"github.com/coredns/coredns/core/dnsserver"
 	"github.com/coredns/coredns/plugin"
-	"github.com/coredns/coredns/plugin/metrics"
 	"github.com/coredns/coredns/plugin/pkg/parse"
 	pkgtls "github.com/coredns/coredns/plugin/pkg/tls"
 	"github.com/coredns/coredns/plugin/pkg/transport"
@@ -21,16 +20,6 @@ func setup(c *caddy.Controller) error {
 	}
 
 	cfg := dnsserver.GetConfig(c)
-	registerMetrics()
-	c.OnStartup(func() error {
-		// A prometheus plugin serving a registry of its own gets them too.
-		if m, ok := cfg.Handler("prometheus").(*metrics.Metrics); ok {
-			for _, col := range collectors() {
-				m.MustRegister(col)
-			}
-		}
-		return nil
-	})
 	c.OnShutdown(g.OnShutdown)
 
 	cfg.AddPlugin(func(next plugin.Handler) plugin.Handler {

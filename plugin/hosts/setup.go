@@ -11,7 +11,6 @@ import (
 	"github.com/coredns/caddy"
 	"github.com/coredns/coredns/core/dnsserver"
 	"github.com/coredns/coredns/plugin"
-	"github.com/coredns/coredns/plugin/metrics"
 	clog "github.com/coredns/coredns/plugin/pkg/log"
 )
 
@@ -25,15 +24,9 @@ func setup(c *caddy.Controller) error {
 		return plugin.Error("hosts", err)
 	}
 
-	registerMetrics()
 	stop := make(chan struct{})
 	var stopOnce sync.Once
 	c.OnStartup(func() error {
-		if m, ok := dnsserver.GetConfig(c).Handler("prometheus").(*metrics.Metrics); ok {
-			for _, col := range collectors() {
-				m.MustRegister(col)
-			}
-		}
 		h.readHosts()
 		if h.options.reload > 0 {
 			go h.reloadLoop(stop)

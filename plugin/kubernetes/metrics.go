@@ -2,22 +2,20 @@ package kubernetes
 
 import (
 	"context"
-	"errors"
 	"net/http"
 	"net/url"
-	"sync"
 	"time"
 
 	"github.com/coredns/coredns/plugin"
-	"github.com/coredns/coredns/plugin/kubernetes/object"
 
 	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/promauto"
 	"k8s.io/client-go/tools/metrics"
 )
 
 // Collectors of the client that talks to the API server.
 var (
-	requestLatency = prometheus.NewHistogramVec(prometheus.HistogramOpts{
+	requestLatency = promauto.NewHistogramVec(prometheus.HistogramOpts{
 		Namespace: plugin.Namespace,
 		Subsystem: "kubernetes",
 		Name:      "rest_client_request_duration_seconds",
@@ -25,7 +23,7 @@ var (
 		Buckets:   []float64{0.001, 0.002, 0.004, 0.008, 0.016, 0.032, 0.064, 0.128, 0.256, 0.512, 1, 2, 4, 8, 15, 30, 60},
 	}, []string{"verb", "host"})
 
-	rateLimiterLatency = prometheus.NewHistogramVec(prometheus.HistogramOpts{
+	rateLimiterLatency = promauto.NewHistogramVec(prometheus.HistogramOpts{
 		Namespace: plugin.Namespace,
 		Subsystem: "kubernetes",
 		Name:      "rest_client_rate_limiter_duration_seconds",
@@ -33,7 +31,7 @@ var (
 		Buckets:   []float64{0.001, 0.002, 0.004, 0.008, 0.016, 0.032, 0.064, 0.128, 0.256, 0.512, 1, 2, 4, 8, 15, 30, 60},
 	}, []string{"verb", "host"})
 
-	requestsTotal = prometheus.NewCounterVec(prometheus.CounterOpts{
+	requestsTotal = promauto.NewCounterVec(prometheus.CounterOpts{
 		Namespace: plugin.Namespace,
 		Subsystem: "kubernetes",
 		Name:      "rest_client_requests_total",
@@ -41,29 +39,14 @@ var (
 	}, []string{"code", "method", "host"})
 )
 
-func collectors() []prometheus.Collector {
-	return []prometheus.Collector{requestLatency, rateLimiterLatency, requestsTotal, object.DNSProgrammingLatency}
-}
-
-var registerOnce sync.Once
-
-// registerMetrics registers the collectors with the default registry and
-// hooks them into client-go (which accepts that only once per process).
-func registerMetrics() {
-	registerOnce.Do(func() {
-		for _, c := range collectors() {
-			if err := prometheus.DefaultRegisterer.Register(c); err != nil {
-				var are prometheus.AlreadyRegisteredError
-				if !errors.As(err, &are) {
-					log.Warningf("Failed to register metric: %s", err)
-				}
-			}
-		}
-		metrics.Register(metrics.RegisterOpts{
-			RequestLatency:     latencyAdapter{requestLatency},
-			RateLimiterLatency: latencyAdapter{rateLimiterLatency},
-			RequestResult:      resultAdapter{requestsTotal},
-		})
+// init hands the collectors to client-go, which reports every REST request
+// of the API client through them. client-go takes only the first set it is
+// given in a process.
+func init() {
+	metrics.Register(metrics.RegisterOpts{
+		RequestLatency:     latencyAdapter{requestLatency},
+		RateLimiterLatency: latencyAdapter{rateLimiterLatency},
+		RequestResult:      resultAdapter{requestsTotal},
 	})
 }
 

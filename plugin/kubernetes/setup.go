@@ -11,7 +11,6 @@ import (
 	"github.com/coredns/caddy"
 	"github.com/coredns/coredns/core/dnsserver"
 	"github.com/coredns/coredns/plugin"
-	"github.com/coredns/coredns/plugin/metrics"
 	"github.com/coredns/coredns/plugin/pkg/dnsutil"
 
 	"github.com/miekg/dns"
@@ -41,12 +40,6 @@ func setup(c *caddy.Controller) error {
 	k.autoPathSearch = searchFromResolvConf("/etc/resolv.conf")
 
 	c.OnStartup(func() error {
-		registerMetrics()
-		if m, ok := cfg.Handler("prometheus").(*metrics.Metrics); ok {
-			for _, col := range collectors() {
-				m.MustRegister(col)
-			}
-		}
 		k.startAndWait()
 		return nil
 	})

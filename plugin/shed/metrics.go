@@ -1,13 +1,10 @@
 package shed
 
 import (
-	"errors"
-	"sync"
-
 	"github.com/coredns/coredns/plugin"
-	clog "github.com/coredns/coredns/plugin/pkg/log"
 
 	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/promauto"
 )
 
 // Values of the reason label of DroppedCount.
@@ -21,26 +18,9 @@ const (
 )
 
 // DroppedCount counts the responses and queries shed, by server and reason.
-var DroppedCount = prometheus.NewCounterVec(prometheus.CounterOpts{
+var DroppedCount = promauto.NewCounterVec(prometheus.CounterOpts{
 	Namespace: plugin.Namespace,
 	Subsystem: "shed",
 	Name:      "dropped_total",
 	Help:      "Counter of UDP responses and queries dropped by shed, by reason (evicted, overload).",
 }, []string{"server", "reason"})
-
-var log = clog.NewWithPlugin(name)
-
-var registerOnce sync.Once
-
-// registerMetrics adds the collectors to the default Prometheus registry,
-// which the prometheus plugin serves, once per process.
-func registerMetrics() {
-	registerOnce.Do(func() {
-		if err := prometheus.DefaultRegisterer.Register(DroppedCount); err != nil {
-			var are prometheus.AlreadyRegisteredError
-			if !errors.As(err, &are) {
-				log.Warningf("Failed to register metric: %s", err)
-			}
-		}
-	})
-}

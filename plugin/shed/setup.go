@@ -4,7 +4,6 @@ import (
 	"github.com/coredns/caddy"
 	"github.com/coredns/coredns/core/dnsserver"
 	"github.com/coredns/coredns/plugin"
-	"github.com/coredns/coredns/plugin/metrics"
 )
 
 const name = "shed"
@@ -20,14 +19,6 @@ func setup(c *caddy.Controller) error {
 	cfg.UDPDecorateWriterFunc = reg.decorator
 	cfg.AddPlugin(func(next plugin.Handler) plugin.Handler {
 		return &Shed{Next: next, reg: reg}
-	})
-	c.OnStartup(func() error {
-		registerMetrics()
-		// A prometheus plugin serving a registry of its own gets it too.
-		if m, ok := cfg.Handler("prometheus").(*metrics.Metrics); ok {
-			m.MustRegister(DroppedCount)
-		}
-		return nil
 	})
 	return nil
 }

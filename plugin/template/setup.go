@@ -10,7 +10,6 @@ import (
 	"github.com/coredns/caddy"
 	"github.com/coredns/coredns/core/dnsserver"
 	"github.com/coredns/coredns/plugin"
-	"github.com/coredns/coredns/plugin/metrics"
 	"github.com/coredns/coredns/plugin/pkg/expression"
 	clog "github.com/coredns/coredns/plugin/pkg/log"
 	"github.com/coredns/coredns/plugin/pkg/upstream"
@@ -30,16 +29,6 @@ func setupTemplate(c *caddy.Controller) error {
 		return plugin.Error("template", err)
 	}
 	cfg := dnsserver.GetConfig(c)
-	c.OnStartup(func() error {
-		registerMetrics()
-		// A prometheus plugin serving a registry of its own gets them too.
-		if m, ok := cfg.Handler("prometheus").(*metrics.Metrics); ok {
-			for _, col := range collectors() {
-				m.MustRegister(col)
-			}
-		}
-		return nil
-	})
 	cfg.AddPlugin(func(next plugin.Handler) plugin.Handler {
 		h.Next = next
 		return h

@@ -6,13 +6,14 @@ import (
 	"github.com/coredns/coredns/plugin"
 
 	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/promauto"
 )
 
 // DNSProgrammingLatency is the time from a change of a service's endpoints
 // (the last-change-trigger-time annotation of its EndpointSlice) until the
 // change reached this DNS server. See the Kubernetes DNS programming latency
 // SLI.
-var DNSProgrammingLatency = prometheus.NewHistogramVec(prometheus.HistogramOpts{
+var DNSProgrammingLatency = promauto.NewHistogramVec(prometheus.HistogramOpts{
 	Namespace: plugin.Namespace,
 	Subsystem: "kubernetes",
 	Name:      "dns_programming_duration_seconds",

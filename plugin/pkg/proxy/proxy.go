@@ -59,7 +59,6 @@ const maxCachedRcode = 23
 // the transport constants. proxyName is the name of the plugin using it and
 // labels its metrics.
 func NewProxy(proxyName, addr, protocol string) *Proxy {
-	registerMetrics()
 	p := &Proxy{
 		addr:        addr,
 		proxyName:   proxyName,

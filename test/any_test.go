@@ -14,17 +14,8 @@ func TestAny(t *testing.T) {
 		any
 		whoami
 	}`
-	i, udp, tcp, err := CoreDNSServerAndPorts(corefile)
-	if err != nil {
-		t.Fatalf("could not start server: %v", err)
-	}
-	defer CoreDNSServerStop(i)
-
-	for _, network := range []string{"udp", "tcp"} {
-		addr := udp
-		if network == "tcp" {
-			addr = tcp
-		}
+	for _, tr := range serve(t, corefile) {
+		network, addr := tr.network, tr.addr
 		for _, qname := range []string{"kite.test.", "Pair.Kite.Test."} {
 			m := new(dns.Msg)
 			m.SetQuestion(qname, dns.TypeANY)

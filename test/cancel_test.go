@@ -17,17 +17,8 @@ func TestCancelPassesQueries(t *testing.T) {
 			drop 0
 		}
 	}`
-	i, udp, tcp, err := CoreDNSServerAndPorts(corefile)
-	if err != nil {
-		t.Fatalf("could not start server: %s", err)
-	}
-	defer CoreDNSServerStop(i)
-
-	for _, network := range []string{"udp", "tcp"} {
-		addr := udp
-		if network == "tcp" {
-			addr = tcp
-		}
+	for _, tr := range serve(t, corefile) {
+		network, addr := tr.network, tr.addr
 		m := new(dns.Msg)
 		m.SetQuestion("a.example.org.", dns.TypeA)
 		c := &dns.Client{Net: network, Timeout: 2 * time.Second}

@@ -17,17 +17,8 @@ func TestMinimal(t *testing.T) {
 		minimal
 		whoami
 	}`
-	i, udp, tcp, err := CoreDNSServerAndPorts(corefile)
-	if err != nil {
-		t.Fatalf("could not start server: %v", err)
-	}
-	defer CoreDNSServerStop(i)
-
-	for _, network := range []string{"udp", "tcp"} {
-		addr := udp
-		if network == "tcp" {
-			addr = tcp
-		}
+	for _, tr := range serve(t, corefile) {
+		network, addr := tr.network, tr.addr
 		for _, do := range []bool{false, true} {
 			tc := test.Case{Qname: "x.lab.test.", Qtype: dns.TypeA, Do: do, Authoritative: true}
 			if do {

@@ -29,17 +29,8 @@ func TestNsid(t *testing.T) {
 		nsid lab-node-7
 		whoami
 	}`
-	i, udp, tcp, err := CoreDNSServerAndPorts(corefile)
-	if err != nil {
-		t.Fatalf("could not start server: %v", err)
-	}
-	defer CoreDNSServerStop(i)
-
-	for _, network := range []string{"udp", "tcp"} {
-		addr := udp
-		if network == "tcp" {
-			addr = tcp
-		}
+	for _, tr := range serve(t, corefile) {
+		network, addr := tr.network, tr.addr
 		resp := exchangeMsg(t, network, addr, nsidQuery("n.lab.test.", true, true))
 		opt := resp.IsEdns0()
 		if resp.Rcode != dns.RcodeSuccess || opt == nil || len(resp.Extra) != 3 {

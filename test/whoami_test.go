@@ -38,17 +38,8 @@ func TestWhoami(t *testing.T) {
 		bind 127.0.0.1
 		whoami
 	}`
-	i, udp, tcp, err := CoreDNSServerAndPorts(corefile)
-	if err != nil {
-		t.Fatalf("could not start server: %v", err)
-	}
-	defer CoreDNSServerStop(i)
-
-	for _, network := range []string{"udp", "tcp"} {
-		addr := udp
-		if network == "tcp" {
-			addr = tcp
-		}
+	for _, tr := range serve(t, corefile) {
+		network, addr := tr.network, tr.addr
 		// The root name gets an SRV record owned by "_udp." or "_tcp.".
 		for _, qname := range []string{"Probe.Example.ORG.", "."} {
 			m := new(dns.Msg)

@@ -241,3 +241,85 @@ func TestRunServesAndStopsOnSignal(t *testing.T) {
 		t.Errorf("start-up output %q lacks the zone line or the version", banner)
 	}
 }
+
+// TestRunSignalsAndPidfile starts the server the other ways a user can (the
+// Corefile on standard input, -p for the port, a pid file) and stops it with
+// the other signals: SIGINT shuts down gracefully, SIGQUIT at once; both exit
+// 0 and remove the pid file.
+func TestRunSignalsAndPidfile(t *testing.T) {
+	tests := []struct {
+		sig     syscall.Signal
+		portArg string
+		stdin   bool
+		logLine string
+	}{
+		{syscall.SIGINT, "-p", true, "[INFO] SIGINT: Shutting down"},
+		{syscall.SIGQUIT, "-dns.port", false, "[INFO] SIGQUIT: Quitting process immediately"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.sig.String(), func(t *testing.T) {
+			dir := t.TempDir()
+			port := strconv.Itoa(freePort(t))
+			pidfile := filepath.Join(dir, "coredns.pid")
+			corefile := ". {\n    bind 127.0.0.1\n    whoami\n}\n"
+			args := []string{tc.portArg, port, "-pidfile", pidfile, "-conf"}
+			ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+			defer cancel()
+			cmd := exec.CommandContext(ctx, os.Args[0], "-test.run=^$")
+			cmd.Dir = dir
+			if tc.stdin {
+				args = append(args, "stdin")
+				cmd.Stdin = strings.NewReader(corefile)
+			} else {
+				if err := os.WriteFile(filepath.Join(dir, "Corefile.test"), []byte(corefile), 0o600); err != nil {
+					t.Fatal(err)
+				}
+				args = append(args, "Corefile.test")
+			}
+			cmd.Env = append(os.Environ(), runEnv+"="+strings.Join(args, "\n"))
+			var out bytes.Buffer
+			cmd.Stdout, cmd.Stderr = &out, &out
+			if err := cmd.Start(); err != nil {
+				t.Fatal(err)
+			}
+			defer cmd.Process.Kill() //nolint:errcheck // already gone on success
+
+			m := new(dns.Msg)
+			m.SetQuestion("probe.example.", dns.TypeA)
+			c := &dns.Client{Timeout: 300 * time.Millisecond}
+			var err error
+			for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+				if _, _, err = c.Exchange(m, "127.0.0.1:"+port); err == nil {
+					break
+				}
+			}
+			if err != nil {
+				t.Fatalf("no answer on port %s: %v; output %q", port, err, out.String())
+			}
+			pid, err := os.ReadFile(pidfile)
+			if err != nil || strings.TrimSpace(string(pid)) != strconv.Itoa(cmd.Process.Pid) {
+				t.Errorf("pid file holds %q (%v), want %d", pid, err, cmd.Process.Pid)
+			}
+
+			if err := cmd.Process.Signal(tc.sig); err != nil {
+				t.Fatal(err)
+			}
+			done := make(chan error, 1)
+			go func() { done <- cmd.Wait() }()
+			select {
+			case err := <-done:
+				if err != nil {
+					t.Errorf("exit: %v; want status 0", err)
+				}
+			case <-time.After(10 * time.Second):
+				t.Fatalf("server did not stop on %v", tc.sig)
+			}
+			if _, err := os.Stat(pidfile); !os.IsNotExist(err) {
+				t.Errorf("pid file still there after exit (%v)", err)
+			}
+			if !strings.Contains(out.String(), tc.logLine) {
+				t.Errorf("output %q lacks %q", out.String(), tc.logLine)
+			}
+		})
+	}
+}

@@ -25,15 +25,22 @@ type drainListener struct {
 	// unread counts accepted connections that have not started reading yet:
 	// miekg/dns does not read from them at all once it is shutting down.
 	unread atomic.Int32
+	// accepting counts Accept calls under way: one that the close of the
+	// listener catches after the kernel handed it a connection still returns
+	// that connection, and drain must wait to see it counted in unread.
+	accepting atomic.Int32
 }
 
 // Accept returns the next connection, wrapped to track its first read.
 func (l *drainListener) Accept() (net.Conn, error) {
+	l.accepting.Add(1)
 	c, err := l.Listener.Accept()
 	if err != nil {
+		l.accepting.Add(-1)
 		return nil, err
 	}
 	l.unread.Add(1)
+	l.accepting.Add(-1)
 	dc := &drainConn{Conn: c, l: l}
 	if _, ok := c.(tlsStater); ok {
 		return &drainTLSConn{dc}, nil
@@ -57,13 +64,13 @@ func (c *drainTLSConn) ConnectionState() tls.ConnectionState {
 	return c.Conn.(tlsStater).ConnectionState()
 }
 
-// drain stops accepting and waits, for at most tcpDrainTime, until every
-// connection accepted so far is being read.
+// drain stops accepting and waits, for at most tcpDrainTime, until the
+// Accept under way has returned and every connection accepted is being read.
 func (l *drainListener) drain() {
 	l.stopping.Store(true)
 	l.Listener.Close() //nolint:errcheck // the dns.Server closes it again
 	deadline := time.Now().Add(tcpDrainTime)
-	for l.unread.Load() > 0 && time.Now().Before(deadline) {
+	for (l.accepting.Load() > 0 || l.unread.Load() > 0) && time.Now().Before(deadline) {
 		time.Sleep(time.Millisecond)
 	}
 }

@@ -103,3 +103,56 @@ func TestDrainKeepsTLSState(t *testing.T) {
 		})
 	}
 }
+
+// lateListener hands out one connection from an Accept that was under way
+// when the listener was closed, after a delay: the kernel had given the
+// connection to accept(2) just before the close.
+type lateListener struct {
+	closed chan struct{}
+	conn   net.Conn
+	once   bool
+}
+
+func (l *lateListener) Accept() (net.Conn, error) {
+	<-l.closed
+	if !l.once {
+		l.once = true
+		time.Sleep(20 * time.Millisecond)
+		return l.conn, nil
+	}
+	return nil, net.ErrClosed
+}
+
+func (l *lateListener) Close() error   { close(l.closed); return nil }
+func (l *lateListener) Addr() net.Addr { return &net.TCPAddr{IP: net.IPv4(127, 0, 0, 1)} }
+
+// TestDrainWaitsForAcceptUnderWay checks that drain does not return while an
+// Accept that started before the close has yet to return its connection,
+// nor before that connection is read.
+func TestDrainWaitsForAcceptUnderWay(t *testing.T) {
+	client, server := net.Pipe()
+	defer client.Close()
+	l := &drainListener{Listener: &lateListener{closed: make(chan struct{}), conn: server}}
+	read := make(chan time.Time, 1)
+	go func() {
+		c, err := l.Accept()
+		if err != nil {
+			t.Error(err)
+			return
+		}
+		time.Sleep(10 * time.Millisecond) // the dns.Server's goroutine starts
+		read <- time.Now()
+		c.Read(make([]byte, 1)) //nolint:errcheck // the test closes the pipe
+	}()
+	time.Sleep(5 * time.Millisecond) // Accept is under way
+	l.drain()
+	done := time.Now()
+	select {
+	case r := <-read:
+		if done.Before(r) {
+			t.Errorf("drain returned %v before the connection was read", r.Sub(done))
+		}
+	default:
+		t.Error("drain returned before the accepted connection was read")
+	}
+}

@@ -67,11 +67,7 @@ func TestAutoServeAndFollowDirectory(t *testing.T) {
         to *
     }
 }`
-	i, udp, tcp, err := CoreDNSServerAndPorts(corefile)
-	if err != nil {
-		t.Fatalf("could not start CoreDNS: %v", err)
-	}
-	defer CoreDNSServerStop(i)
+	udp, tcp := startServer(t, corefile)
 
 	// Served at start-up, over UDP and TCP.
 	want := autoA("example.org.", "192.0.2.1")

@@ -125,11 +125,7 @@ func TestAzure(t *testing.T) {
         access private
     }
 }`
-	i, udp, tcp, err := CoreDNSServerAndPorts(corefile)
-	if err != nil {
-		t.Fatalf("could not start server: %s", err)
-	}
-	defer CoreDNSServerStop(i)
+	udp, tcp := startServer(t, corefile)
 
 	ns := []dns.RR{test.NS("az.test. 172800 IN NS ns1-01.azure-dns.com.")}
 	soa := []dns.RR{test.SOA("az.test. 3600 IN SOA ns1-01.azure-dns.com. azuredns-hostmaster.microsoft.com. 1 3600 300 2419200 300")}

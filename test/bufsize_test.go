@@ -15,11 +15,7 @@ func TestBufsize(t *testing.T) {
 		bufsize 1100
 		whoami
 	}`
-	i, udp, tcp, err := CoreDNSServerAndPorts(corefile)
-	if err != nil {
-		t.Fatalf("could not start server: %v", err)
-	}
-	defer CoreDNSServerStop(i)
+	udp, tcp := startServer(t, corefile)
 
 	tests := []struct {
 		size int // advertised by the query; 0 for no OPT

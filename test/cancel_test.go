@@ -44,11 +44,7 @@ func TestCancelStopsSlowQuery(t *testing.T) {
 			delay 1 5s
 		}
 	}`
-	i, udp, _, err := CoreDNSServerAndPorts(corefile)
-	if err != nil {
-		t.Fatalf("could not start server: %s", err)
-	}
-	defer CoreDNSServerStop(i)
+	udp, _ := startServer(t, corefile)
 
 	m := new(dns.Msg)
 	m.SetQuestion("a.example.org.", dns.TypeA)

@@ -32,11 +32,7 @@ func TestChaos(t *testing.T) {
 		bind 127.0.0.1
 		chaos LabDNS-4.2.0 "Ada Lovelace" "Grace Hopper" Linus
 	}`
-	i, udp, tcp, err := CoreDNSServerAndPorts(corefile)
-	if err != nil {
-		t.Fatalf("could not start server: %v", err)
-	}
-	defer CoreDNSServerStop(i)
+	udp, tcp := startServer(t, corefile)
 
 	chTXT := func(owner, s string) dns.RR {
 		return &dns.TXT{Hdr: dns.RR_Header{Name: owner, Rrtype: dns.TypeTXT, Class: dns.ClassCHAOS}, Txt: []string{s}}
@@ -84,11 +80,7 @@ func TestChaosOtherClassesPassOn(t *testing.T) {
 		chaos Quiet-0.1
 		whoami
 	}`
-	i, udp, _, err := CoreDNSServerAndPorts(corefile)
-	if err != nil {
-		t.Fatalf("could not start server: %v", err)
-	}
-	defer CoreDNSServerStop(i)
+	udp, _ := startServer(t, corefile)
 
 	resp := exchangeMsg(t, "udp", udp, classQuery("x.lab.test.", dns.TypeTXT, dns.ClassCHAOS))
 	if resp.Rcode != dns.RcodeSuccess || len(resp.Extra) != 2 || resp.Extra[0].Header().Class != dns.ClassCHAOS {

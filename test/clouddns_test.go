@@ -66,11 +66,7 @@ func TestCloudDNS(t *testing.T) {
     bind 127.0.0.1
     clouddns gcp.test.:proj:gcp-zone
 }`
-	i, udp, tcp, err := CoreDNSServerAndPorts(corefile)
-	if err != nil {
-		t.Fatalf("could not start server: %s", err)
-	}
-	defer CoreDNSServerStop(i)
+	udp, tcp := startServer(t, corefile)
 
 	ns := []dns.RR{test.NS("gcp.test. 21600 IN NS ns-cloud-a1.googledomains.com.")}
 	soa := []dns.RR{test.SOA("gcp.test. 21600 IN SOA ns-cloud-a1.googledomains.com. cloud-dns-hostmaster.google.com. 1 21600 3600 259200 300")}

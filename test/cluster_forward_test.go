@@ -117,11 +117,7 @@ func TestClusterForwardSlowUpstream(t *testing.T) {
 		w.WriteMsg(answerA(r, "192.0.2.1")) //nolint:errcheck // tests
 	})
 	corefile := fmt.Sprintf(".:0 {\n    bind 127.0.0.1\n    forward . %s\n}\n", up.addr)
-	i, udp, tcp, err := CoreDNSServerAndPorts(corefile)
-	if err != nil {
-		t.Fatalf("could not start CoreDNS: %v", err)
-	}
-	defer CoreDNSServerStop(i)
+	udp, tcp := startServer(t, corefile)
 
 	var wg sync.WaitGroup
 	for _, network := range []string{"udp", "tcp"} {
@@ -173,11 +169,7 @@ func TestClusterForwardMismatchedReplies(t *testing.T) {
 		w.WriteMsg(answerA(r, "192.0.2.1"))        //nolint:errcheck // tests
 	})
 	corefile := fmt.Sprintf(".:0 {\n    bind 127.0.0.1\n    cache 60\n    forward . %s\n}\n", up.addr)
-	i, udp, tcp, err := CoreDNSServerAndPorts(corefile)
-	if err != nil {
-		t.Fatalf("could not start CoreDNS: %v", err)
-	}
-	defer CoreDNSServerStop(i)
+	udp, tcp := startServer(t, corefile)
 
 	for k, network := range []string{"udp", "tcp", "udp"} {
 		addr := udp
@@ -237,11 +229,7 @@ func TestClusterForwardTruncation(t *testing.T) {
 			up.udp.Store(0)
 			up.tcp.Store(0)
 			corefile := fmt.Sprintf(".:0 {\n    bind 127.0.0.1\n    forward . %s {\n        %s\n    }\n}\n", up.addr, tc.option)
-			i, udp, tcp, err := CoreDNSServerAndPorts(corefile)
-			if err != nil {
-				t.Fatalf("could not start CoreDNS: %v", err)
-			}
-			defer CoreDNSServerStop(i)
+			udp, tcp := startServer(t, corefile)
 			addr := udp
 			if tc.network == "tcp" {
 				addr = tcp
@@ -332,11 +320,7 @@ func TestClusterForwardMaxConcurrent(t *testing.T) {
 	})
 	metricsAddr := freeAddr(t)
 	corefile := fmt.Sprintf(".:0 {\n    bind 127.0.0.1\n    prometheus %s\n    forward . %s {\n        max_concurrent 2\n    }\n}\n", metricsAddr, up.addr)
-	i, udp, _, err := CoreDNSServerAndPorts(corefile)
-	if err != nil {
-		t.Fatalf("could not start CoreDNS: %v", err)
-	}
-	defer CoreDNSServerStop(i)
+	udp, _ := startServer(t, corefile)
 	before := test.ScrapeMetricAsInt(metricsAddr, "coredns_forward_max_concurrent_rejects_total", "", 0)
 
 	var wg sync.WaitGroup

@@ -128,11 +128,7 @@ func TestCorefileEdgeCasesStart(t *testing.T) {
 	t.Setenv("COREDNS_TEST_ZONE", "env.example")
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			i, udp, _, err := CoreDNSServerAndPorts(tc.corefile)
-			if err != nil {
-				t.Fatalf("could not start: %v", err)
-			}
-			defer CoreDNSServerStop(i)
+			udp, _ := startServer(t, tc.corefile)
 			m := new(dns.Msg)
 			m.SetQuestion(tc.qname, dns.TypeA)
 			resp := e2eExchange(t, "udp", udp, m)
@@ -146,11 +142,7 @@ func TestCorefileEdgeCasesStart(t *testing.T) {
 // TestCorefileBlockWithoutPlugins: a zone with no plugins must not crash
 // the server and must not answer.
 func TestCorefileBlockWithoutPlugins(t *testing.T) {
-	i, udp, tcp, err := CoreDNSServerAndPorts("example.org:0 {\n    bind 127.0.0.1\n}\nexample.net:0 {\n    bind 127.0.0.1\n    whoami\n}\n")
-	if err != nil {
-		t.Fatalf("could not start: %v", err)
-	}
-	defer CoreDNSServerStop(i)
+	udp, tcp := startServer(t, "example.org:0 {\n    bind 127.0.0.1\n}\nexample.net:0 {\n    bind 127.0.0.1\n    whoami\n}\n")
 	for _, nw := range []struct{ network, addr string }{{"udp", udp}, {"tcp", tcp}} {
 		m := new(dns.Msg)
 		m.SetQuestion("www.example.org.", dns.TypeA)

@@ -19,11 +19,7 @@ func TestDebug(t *testing.T) {
 		}
 	}`
 	defer clog.D.Clear()
-	i, udp, _, err := CoreDNSServerAndPorts(corefile)
-	if err != nil {
-		t.Fatalf("could not start server: %s", err)
-	}
-	defer CoreDNSServerStop(i)
+	udp, _ := startServer(t, corefile)
 
 	if !clog.D.Value() {
 		t.Error("debug logging is not on")

@@ -84,11 +84,7 @@ func TestDnstap(t *testing.T) {
 		}
 		whoami
 	}`
-	i, udp, tcp, err := CoreDNSServerAndPorts(corefile)
-	if err != nil {
-		t.Fatalf("could not start server: %s", err)
-	}
-	defer CoreDNSServerStop(i)
+	udp, tcp := startServer(t, corefile)
 
 	for _, tc := range []struct {
 		net    string
@@ -218,11 +214,7 @@ func TestDnstapCollectorDown(t *testing.T) {
 		dnstap ` + sock + `
 		whoami
 	}`
-	i, udp, _, err := CoreDNSServerAndPorts(corefile)
-	if err != nil {
-		t.Fatalf("could not start server: %s", err)
-	}
-	defer CoreDNSServerStop(i)
+	udp, _ := startServer(t, corefile)
 
 	q := new(dns.Msg)
 	q.SetQuestion("example.org.", dns.TypeA)

@@ -31,11 +31,7 @@ func TestErraticDropTruncate(t *testing.T) {
 			truncate 2
 		}
 	}`
-	i, udp, tcp, err := CoreDNSServerAndPorts(corefile)
-	if err != nil {
-		t.Fatalf("could not start server: %s", err)
-	}
-	defer CoreDNSServerStop(i)
+	udp, tcp := startServer(t, corefile)
 
 	// The counter is shared by UDP and TCP: query n (from 0) is dropped when
 	// n%3 == 0 and truncated when n&2 == 0.
@@ -94,11 +90,7 @@ func TestErraticOtherTypesAndAXFR(t *testing.T) {
 			delay 2 10ms
 		}
 	}`
-	i, udp, tcp, err := CoreDNSServerAndPorts(corefile)
-	if err != nil {
-		t.Fatalf("could not start server: %s", err)
-	}
-	defer CoreDNSServerStop(i)
+	udp, tcp := startServer(t, corefile)
 
 	resp := erraticQuery(t, "udp", udp, "x.example.org.", dns.TypeSRV)
 	if resp == nil {

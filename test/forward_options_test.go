@@ -163,11 +163,7 @@ func TestForwardMaxConnectAttempts(t *testing.T) {
     }
 }
 `, to, tc.option)
-			i, udp, _, err := CoreDNSServerAndPorts(corefile)
-			if err != nil {
-				t.Fatalf("could not start CoreDNS: %v", err)
-			}
-			defer CoreDNSServerStop(i)
+			udp, _ := startServer(t, corefile)
 
 			r := queryA(t, udp, "example.org.")
 			if r.Rcode != dns.RcodeServerFailure {
@@ -207,11 +203,7 @@ func TestForwardResolvConf(t *testing.T) {
 	if err := os.WriteFile(resolv, []byte(conf), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	i, udp, _, err := CoreDNSServerAndPorts(fmt.Sprintf(".:0 {\n    bind 127.0.0.1\n    forward . %s\n}\n", resolv))
-	if err != nil {
-		t.Fatalf("could not start CoreDNS: %v", err)
-	}
-	defer CoreDNSServerStop(i)
+	udp, _ := startServer(t, fmt.Sprintf(".:0 {\n    bind 127.0.0.1\n    forward . %s\n}\n", resolv))
 
 	deadline := time.Now().Add(2 * time.Second)
 	for {

@@ -59,10 +59,6 @@ func TestGRPCServer(t *testing.T) {
 }
 
 func TestGRPCServerPlain(t *testing.T) {
-	i, _, tcp, err := CoreDNSServerAndPorts("grpc://.:0 {\nbind 127.0.0.1\nwhoami\n}")
-	if err != nil {
-		t.Fatalf("could not start server: %s", err)
-	}
-	defer CoreDNSServerStop(i)
+	_, tcp := startServer(t, "grpc://.:0 {\nbind 127.0.0.1\nwhoami\n}")
 	checkWhoami(t, grpcQuery(t, tcp, insecure.NewCredentials()), "tcp")
 }

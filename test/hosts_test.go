@@ -39,11 +39,7 @@ func TestHostsServe(t *testing.T) {
         reload 50ms
     }
 }`
-	i, udp, tcp, err := CoreDNSServerAndPorts(corefile)
-	if err != nil {
-		t.Fatalf("could not start CoreDNS: %v", err)
-	}
-	defer CoreDNSServerStop(i)
+	udp, tcp := startServer(t, corefile)
 
 	cases := []test.Case{
 		{Qname: "web.hosts.test.", Qtype: dns.TypeA, Authoritative: true,

@@ -103,11 +103,7 @@ func TestHTTPS3Server(t *testing.T) {
 
 func TestHTTPSServerPlain(t *testing.T) {
 	// Without a tls directive DoH is served over plain HTTP.
-	i, _, tcp, err := CoreDNSServerAndPorts("https://.:0 {\nbind 127.0.0.1\nwhoami\n}")
-	if err != nil {
-		t.Fatalf("could not start server: %s", err)
-	}
-	defer CoreDNSServerStop(i)
+	_, tcp := startServer(t, "https://.:0 {\nbind 127.0.0.1\nwhoami\n}")
 	m := new(dns.Msg)
 	m.SetQuestion("example.org.", dns.TypeA)
 	req, _ := doh.NewRequest(http.MethodPost, "http://"+tcp, "", m)

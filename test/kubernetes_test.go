@@ -95,11 +95,7 @@ func TestKubernetesClusterCorefile(t *testing.T) {
     loadbalance
 }
 `, kubeconfig, upUDP)
-	i, udp, tcp, err := CoreDNSServerAndPorts(corefile)
-	if err != nil {
-		t.Fatalf("could not start CoreDNS: %v", err)
-	}
-	defer CoreDNSServerStop(i)
+	udp, tcp := startServer(t, corefile)
 
 	soa := test.SOA("cluster.local. 30 IN SOA ns.dns.cluster.local. hostmaster.cluster.local. 1 7200 1800 86400 30")
 	cases := []test.Case{
@@ -166,11 +162,7 @@ func TestKubernetesTransfer(t *testing.T) {
     }
 }
 `, kubeconfig)
-	i, _, tcp, err := CoreDNSServerAndPorts(corefile)
-	if err != nil {
-		t.Fatalf("could not start the server: %v", err)
-	}
-	defer CoreDNSServerStop(i)
+	_, tcp := startServer(t, corefile)
 
 	m := new(dns.Msg)
 	m.SetAxfr("cluster.local.")

@@ -233,11 +233,7 @@ func (tc malformedCase) check(t *testing.T, network string, id uint16, raw []byt
 // over UDP and TCP: each gets the recorded rcode or is dropped, and the
 // server keeps serving.
 func TestMalformedPackets(t *testing.T) {
-	i, udp, tcp, err := CoreDNSServerAndPorts("lab.test:0 {\n    bind 127.0.0.1\n    whoami\n}\n")
-	if err != nil {
-		t.Fatalf("could not start: %v", err)
-	}
-	defer CoreDNSServerStop(i)
+	udp, tcp := startServer(t, "lab.test:0 {\n    bind 127.0.0.1\n    whoami\n}\n")
 
 	for _, nw := range []struct{ network, addr string }{{"udp", udp}, {"tcp", tcp}} {
 		for _, tc := range malformedCases {
@@ -269,11 +265,7 @@ func TestMalformedPackets(t *testing.T) {
 // TestMalformedTCPStream covers what only a stream can carry: a length that
 // promises more than is sent, a zero length, and garbage between queries.
 func TestMalformedTCPStream(t *testing.T) {
-	i, _, tcp, err := CoreDNSServerAndPorts("lab.test:0 {\n    bind 127.0.0.1\n    whoami\n}\n")
-	if err != nil {
-		t.Fatalf("could not start: %v", err)
-	}
-	defer CoreDNSServerStop(i)
+	_, tcp := startServer(t, "lab.test:0 {\n    bind 127.0.0.1\n    whoami\n}\n")
 
 	streams := map[string][]byte{
 		"length longer than the data": {0x01, 0x00, 0x7a, 0x01, 0x01, 0x00},

@@ -67,11 +67,7 @@ func TestNomad(t *testing.T) {
 			ttl 15
 		}
 	}`
-	i, udp, tcp, err := CoreDNSServerAndPorts(corefile)
-	if err != nil {
-		t.Fatalf("could not start server: %s", err)
-	}
-	defer CoreDNSServerStop(i)
+	udp, tcp := startServer(t, corefile)
 	before := nomadCounter(t, "coredns_nomad_success_requests_total", "default")
 
 	cases := []test.Case{
@@ -144,11 +140,7 @@ func TestNomadAgentDown(t *testing.T) {
 			token wrong
 		}
 	}`
-	i, udp, tcp, err := CoreDNSServerAndPorts(corefile)
-	if err != nil {
-		t.Fatalf("could not start server: %s", err)
-	}
-	defer CoreDNSServerStop(i)
+	udp, tcp := startServer(t, corefile)
 	before := nomadCounter(t, "coredns_nomad_failed_requests_total", "default")
 
 	tc := test.Case{Qname: "api.default.service.nomad.", Qtype: dns.TypeA, Rcode: dns.RcodeServerFailure}

@@ -73,11 +73,7 @@ func TestProxyProto(t *testing.T) {
 		}
 		whoami
 	}`
-	i, udp, tcp, err := CoreDNSServerAndPorts(corefile)
-	if err != nil {
-		t.Fatalf("could not start server: %s", err)
-	}
-	defer CoreDNSServerStop(i)
+	udp, tcp := startServer(t, corefile)
 
 	m := new(dns.Msg)
 	m.SetQuestion("example.org.", dns.TypeA)
@@ -168,11 +164,7 @@ func TestProxyProtoDefaultPolicies(t *testing.T) {
 				}
 				whoami
 			}`
-			i, udp, tcp, err := CoreDNSServerAndPorts(corefile)
-			if err != nil {
-				t.Fatalf("could not start server: %s", err)
-			}
-			defer CoreDNSServerStop(i)
+			udp, tcp := startServer(t, corefile)
 
 			m := new(dns.Msg)
 			m.SetQuestion("example.org.", dns.TypeA)
@@ -190,7 +182,7 @@ func TestProxyProtoDefaultPolicies(t *testing.T) {
 				t.Errorf("udp: client %v, want %s", resp.Extra, tc.udp)
 			}
 
-			resp, err = exchangeTCPRaw(t, tcp, []byte("PROXY TCP4 192.0.2.7 127.0.0.1 5353 53\r\n"), m)
+			resp, err := exchangeTCPRaw(t, tcp, []byte("PROXY TCP4 192.0.2.7 127.0.0.1 5353 53\r\n"), m)
 			if tc.tcpErr != (err != nil) {
 				t.Errorf("tcp: reply %v, error %v; want error %v", resp, err, tc.tcpErr)
 			}

@@ -196,11 +196,7 @@ func TestRoute53(t *testing.T) {
         refresh 100ms
     }
 }`
-	i, udp, tcp, err := CoreDNSServerAndPorts(corefile)
-	if err != nil {
-		t.Fatalf("could not start CoreDNS: %v", err)
-	}
-	defer CoreDNSServerStop(i)
+	udp, tcp := startServer(t, corefile)
 
 	fake.mu.Lock()
 	if len(fake.auth) == 0 || !strings.Contains(fake.auth[0], "Credential=AKIDEXAMPLE/") {
@@ -297,11 +293,7 @@ func TestRoute53SharedCredentials(t *testing.T) {
         credentials staging ` + creds + `
     }
 }`
-	i, udp, _, err := CoreDNSServerAndPorts(corefile)
-	if err != nil {
-		t.Fatalf("could not start CoreDNS: %v", err)
-	}
-	defer CoreDNSServerStop(i)
+	udp, _ := startServer(t, corefile)
 
 	fake.mu.Lock()
 	if len(fake.auth) == 0 || !strings.Contains(fake.auth[0], "Credential=AKIDSTAGING/") {

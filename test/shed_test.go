@@ -50,11 +50,7 @@ example.net:` + p + ` {
 	}
 	for name, corefile := range corefiles {
 		t.Run(name, func(t *testing.T) {
-			i, udp, tcp, err := CoreDNSServerAndPorts(corefile)
-			if err != nil {
-				t.Fatalf("could not start server: %s", err)
-			}
-			defer CoreDNSServerStop(i)
+			udp, tcp := startServer(t, corefile)
 			for _, proto := range []string{"udp", "tcp"} {
 				addr := udp
 				if proto == "tcp" {

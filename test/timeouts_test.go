@@ -22,11 +22,7 @@ func TestTimeoutsIdle(t *testing.T) {
 			drop 0
 		}
 	}`
-	i, _, tcp, err := CoreDNSServerAndPorts(corefile)
-	if err != nil {
-		t.Fatalf("could not start server: %s", err)
-	}
-	defer CoreDNSServerStop(i)
+	_, tcp := startServer(t, corefile)
 
 	conn, err := dns.DialTimeout("tcp", tcp, time.Second)
 	if err != nil {

@@ -85,11 +85,7 @@ func TestTLSServer(t *testing.T) {
 		tls ` + cert + ` ` + key + `
 		whoami
 	}`
-	i, _, tcp, err := CoreDNSServerAndPorts(corefile)
-	if err != nil {
-		t.Fatalf("could not start server: %s", err)
-	}
-	defer CoreDNSServerStop(i)
+	_, tcp := startServer(t, corefile)
 
 	m := new(dns.Msg)
 	m.SetQuestion("example.org.", dns.TypeA)
@@ -117,11 +113,7 @@ func TestTLSServerWithoutCertificate(t *testing.T) {
 		bind 127.0.0.1
 		whoami
 	}`
-	i, _, tcp, err := CoreDNSServerAndPorts(corefile)
-	if err != nil {
-		t.Fatalf("could not start server: %s", err)
-	}
-	defer CoreDNSServerStop(i)
+	_, tcp := startServer(t, corefile)
 
 	m := new(dns.Msg)
 	m.SetQuestion("example.org.", dns.TypeA)
@@ -142,11 +134,7 @@ func TestTLSClientAuth(t *testing.T) {
 		}
 		whoami
 	}`
-	i, _, tcp, err := CoreDNSServerAndPorts(corefile)
-	if err != nil {
-		t.Fatalf("could not start server: %s", err)
-	}
-	defer CoreDNSServerStop(i)
+	_, tcp := startServer(t, corefile)
 
 	m := new(dns.Msg)
 	m.SetQuestion("example.org.", dns.TypeA)

@@ -75,11 +75,7 @@ func TestTraceZipkin(t *testing.T) {
 			192.0.2.53 www.example.org
 		}
 	}`
-	i, udp, tcp, err := CoreDNSServerAndPorts(corefile)
-	if err != nil {
-		t.Fatalf("could not start server: %v", err)
-	}
-	defer CoreDNSServerStop(i)
+	udp, tcp := startServer(t, corefile)
 
 	// UDP misses the cache and reaches hosts; TCP is then a cache hit.
 	want := test.Case{Qname: "www.example.org.", Qtype: dns.TypeA, Authoritative: true,
@@ -185,11 +181,7 @@ func TestTraceEvery(t *testing.T) {
 			192.0.2.53 www.example.org
 		}
 	}`
-	i, udp, tcp, err := CoreDNSServerAndPorts(corefile)
-	if err != nil {
-		t.Fatalf("could not start server: %v", err)
-	}
-	defer CoreDNSServerStop(i)
+	udp, tcp := startServer(t, corefile)
 
 	want := test.Case{Qname: "www.example.org.", Qtype: dns.TypeA, Authoritative: true,
 		Answer: []dns.RR{test.A("www.example.org. 3600 IN A 192.0.2.53")}}

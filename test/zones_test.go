@@ -282,11 +282,7 @@ example.org:0 {
 }
 
 func TestZonesClassAndEDNS(t *testing.T) {
-	i, udp, tcp, err := CoreDNSServerAndPorts("example.org:0 {\n    bind 127.0.0.1\n    zonetag ex\n}\n")
-	if err != nil {
-		t.Fatalf("could not start: %v", err)
-	}
-	defer CoreDNSServerStop(i)
+	udp, tcp := startServer(t, "example.org:0 {\n    bind 127.0.0.1\n    zonetag ex\n}\n")
 
 	for _, nw := range []struct{ network, addr string }{{"udp", udp}, {"tcp", tcp}} {
 		// Classes other than IN are refused.

@@ -43,21 +43,7 @@ func TestSetup(t *testing.T) {
 		} else {
 			listInterfaces = func() ([]net.Interface, error) { return nil, nil }
 		}
-		c := caddy.NewTestController("dns", tc.input)
-		err := setup(c)
-		if tc.wantErr != "" {
-			if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
-				t.Errorf("%q: got error %v, want one containing %q", tc.input, err, tc.wantErr)
-			}
-			continue
-		}
-		if err != nil {
-			t.Errorf("%q: unexpected error %v", tc.input, err)
-			continue
-		}
-		if got := dnsserver.GetConfig(c).ListenHosts; !reflect.DeepEqual(got, tc.want) {
-			t.Errorf("%q: ListenHosts %v, want %v", tc.input, got, tc.want)
-		}
+		checkSetup(t, tc.input, tc.want, tc.wantErr)
 	}
 }
 
@@ -127,20 +113,27 @@ func TestInterfaceAddresses(t *testing.T) {
 		{"bind eth10", nil, "no address left"},
 	}
 	for _, tc := range tests {
-		c := caddy.NewTestController("dns", tc.input)
-		err := setup(c)
-		if tc.wantErr != "" {
-			if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
-				t.Errorf("%q: got error %v, want one containing %q", tc.input, err, tc.wantErr)
-			}
-			continue
+		checkSetup(t, tc.input, tc.want, tc.wantErr)
+	}
+}
+
+// checkSetup runs setup on input and checks the error against wantErr (a
+// substring, or "" for none) and the resulting ListenHosts against want.
+func checkSetup(t *testing.T, input string, want []string, wantErr string) {
+	t.Helper()
+	c := caddy.NewTestController("dns", input)
+	err := setup(c)
+	if wantErr != "" {
+		if err == nil || !strings.Contains(err.Error(), wantErr) {
+			t.Errorf("%q: got error %v, want one containing %q", input, err, wantErr)
 		}
-		if err != nil {
-			t.Errorf("%q: unexpected error %v", tc.input, err)
-			continue
-		}
-		if got := dnsserver.GetConfig(c).ListenHosts; !reflect.DeepEqual(got, tc.want) {
-			t.Errorf("%q: ListenHosts %v, want %v", tc.input, got, tc.want)
-		}
+		return
+	}
+	if err != nil {
+		t.Errorf("%q: unexpected error %v", input, err)
+		return
+	}
+	if got := dnsserver.GetConfig(c).ListenHosts; !reflect.DeepEqual(got, want) {
+		t.Errorf("%q: ListenHosts %v, want %v", input, got, want)
 	}
 }

@@ -189,6 +189,43 @@ func freePort(t *testing.T) int {
 	return 0
 }
 
+// waitForAnswer queries name on 127.0.0.1:port until the server started by a
+// test answers, for up to 5 s; out is the server's output for the failure
+// message.
+func waitForAnswer(t *testing.T, name, port string, out *bytes.Buffer) *dns.Msg {
+	t.Helper()
+	m := new(dns.Msg)
+	m.SetQuestion(name, dns.TypeA)
+	c := &dns.Client{Timeout: 300 * time.Millisecond}
+	var err error
+	for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+		var resp *dns.Msg
+		if resp, _, err = c.Exchange(m, "127.0.0.1:"+port); err == nil {
+			return resp
+		}
+	}
+	t.Fatalf("no answer on port %s: %v; output %q", port, err, out.String())
+	return nil
+}
+
+// stopWith sends sig to the server process and returns what Wait returns;
+// the test fails if the process has not exited within 10 s.
+func stopWith(t *testing.T, cmd *exec.Cmd, sig os.Signal) error {
+	t.Helper()
+	if err := cmd.Process.Signal(sig); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	select {
+	case err := <-done:
+		return err
+	case <-time.After(10 * time.Second):
+		t.Fatalf("server did not stop on %v", sig)
+		return nil
+	}
+}
+
 func TestRunServesAndStopsOnSignal(t *testing.T) {
 	dir := t.TempDir()
 	port := strconv.Itoa(freePort(t))
@@ -209,32 +246,13 @@ func TestRunServesAndStopsOnSignal(t *testing.T) {
 	}
 	defer cmd.Process.Kill() //nolint:errcheck // already gone on success
 
-	m := new(dns.Msg)
-	m.SetQuestion("probe.example.org.", dns.TypeA)
-	c := &dns.Client{Timeout: 300 * time.Millisecond}
-	var resp *dns.Msg
-	var err error
-	for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
-		if resp, _, err = c.Exchange(m, "127.0.0.1:"+port); err == nil {
-			break
-		}
-	}
-	if err != nil {
-		t.Fatalf("no answer from the server: %v; output %q", err, out.String())
-	}
+	resp := waitForAnswer(t, "probe.example.org.", port, &out)
 	if resp.Rcode != dns.RcodeSuccess || len(resp.Extra) != 2 {
 		t.Errorf("answer %v", resp)
 	}
 
-	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
-		t.Fatal(err)
-	}
-	done := make(chan error, 1)
-	go func() { done <- cmd.Wait() }()
-	select {
-	case <-done:
-	case <-time.After(10 * time.Second):
-		t.Fatal("server did not stop on SIGTERM")
+	if err := stopWith(t, cmd, syscall.SIGTERM); err != nil {
+		t.Errorf("exit: %v; want status 0", err)
 	}
 	banner := out.String()
 	if !strings.Contains(banner, "example.org.:"+port+" on 127.0.0.1\n") || !strings.Contains(banner, "CoreDNS-1.14.7\n") {
@@ -284,35 +302,14 @@ func TestRunSignalsAndPidfile(t *testing.T) {
 			}
 			defer cmd.Process.Kill() //nolint:errcheck // already gone on success
 
-			m := new(dns.Msg)
-			m.SetQuestion("probe.example.", dns.TypeA)
-			c := &dns.Client{Timeout: 300 * time.Millisecond}
-			var err error
-			for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
-				if _, _, err = c.Exchange(m, "127.0.0.1:"+port); err == nil {
-					break
-				}
-			}
-			if err != nil {
-				t.Fatalf("no answer on port %s: %v; output %q", port, err, out.String())
-			}
+			waitForAnswer(t, "probe.example.", port, &out)
 			pid, err := os.ReadFile(pidfile)
 			if err != nil || strings.TrimSpace(string(pid)) != strconv.Itoa(cmd.Process.Pid) {
 				t.Errorf("pid file holds %q (%v), want %d", pid, err, cmd.Process.Pid)
 			}
 
-			if err := cmd.Process.Signal(tc.sig); err != nil {
-				t.Fatal(err)
-			}
-			done := make(chan error, 1)
-			go func() { done <- cmd.Wait() }()
-			select {
-			case err := <-done:
-				if err != nil {
-					t.Errorf("exit: %v; want status 0", err)
-				}
-			case <-time.After(10 * time.Second):
-				t.Fatalf("server did not stop on %v", tc.sig)
+			if err := stopWith(t, cmd, tc.sig); err != nil {
+				t.Errorf("exit: %v; want status 0", err)
 			}
 			if _, err := os.Stat(pidfile); !os.IsNotExist(err) {
 				t.Errorf("pid file still there after exit (%v)", err)

@@ -108,12 +108,16 @@ func TestDrainKeepsTLSState(t *testing.T) {
 // when the listener was closed, after a delay: the kernel had given the
 // connection to accept(2) just before the close.
 type lateListener struct {
-	closed chan struct{}
-	conn   net.Conn
-	once   bool
+	entered chan struct{} // closed when the first Accept starts
+	closed  chan struct{}
+	conn    net.Conn
+	once    bool
 }
 
 func (l *lateListener) Accept() (net.Conn, error) {
+	if !l.once {
+		close(l.entered)
+	}
 	<-l.closed
 	if !l.once {
 		l.once = true
@@ -132,7 +136,8 @@ func (l *lateListener) Addr() net.Addr { return &net.TCPAddr{IP: net.IPv4(127, 0
 func TestDrainWaitsForAcceptUnderWay(t *testing.T) {
 	client, server := net.Pipe()
 	defer client.Close()
-	l := &drainListener{Listener: &lateListener{closed: make(chan struct{}), conn: server}}
+	late := &lateListener{entered: make(chan struct{}), closed: make(chan struct{}), conn: server}
+	l := &drainListener{Listener: late}
 	read := make(chan time.Time, 1)
 	go func() {
 		c, err := l.Accept()
@@ -144,7 +149,7 @@ func TestDrainWaitsForAcceptUnderWay(t *testing.T) {
 		read <- time.Now()
 		c.Read(make([]byte, 1)) //nolint:errcheck // the test closes the pipe
 	}()
-	time.Sleep(5 * time.Millisecond) // Accept is under way
+	<-late.entered
 	l.drain()
 	done := time.Now()
 	select {

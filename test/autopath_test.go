@@ -166,7 +166,7 @@ func TestAutoPathPlugin(t *testing.T) {
 // checkCNAMEFirst checks the CNAME autopath adds leads the answer.
 func checkCNAMEFirst(t *testing.T, udp, tcp string, tc test.Case) {
 	t.Helper()
-	for _, nw := range []struct{ network, addr string }{{"udp", udp}, {"tcp", tcp}} {
+	for _, nw := range transports(udp, tcp) {
 		resp := e2eExchange(t, nw.network, nw.addr, tc.Msg())
 		if len(resp.Answer) == 0 || resp.Answer[0].Header().Rrtype != dns.TypeCNAME {
 			t.Errorf("%s: answer does not start with the CNAME: %v", nw.network, resp.Answer)

@@ -143,7 +143,7 @@ func TestCorefileEdgeCasesStart(t *testing.T) {
 // the server and must not answer.
 func TestCorefileBlockWithoutPlugins(t *testing.T) {
 	udp, tcp := startServer(t, "example.org:0 {\n    bind 127.0.0.1\n}\nexample.net:0 {\n    bind 127.0.0.1\n    whoami\n}\n")
-	for _, nw := range []struct{ network, addr string }{{"udp", udp}, {"tcp", tcp}} {
+	for _, nw := range transports(udp, tcp) {
 		m := new(dns.Msg)
 		m.SetQuestion("www.example.org.", dns.TypeA)
 		if resp := e2eExchange(t, nw.network, nw.addr, m); resp.Rcode == dns.RcodeSuccess || len(resp.Answer)+len(resp.Extra) != 0 {

@@ -132,7 +132,7 @@ func TestLogCommonFormat(t *testing.T) {
 	i, udp, tcp := startLogServer(t, corefile)
 	defer CoreDNSServerStop(i)
 
-	for n, c := range []struct{ network, addr string }{{"udp", udp}, {"tcp", tcp}} {
+	for n, c := range transports(udp, tcp) {
 		m := new(dns.Msg)
 		m.SetQuestion("Example.ORG.", dns.TypeA)
 		m.Id = 4242

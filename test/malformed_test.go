@@ -235,7 +235,7 @@ func (tc malformedCase) check(t *testing.T, network string, id uint16, raw []byt
 func TestMalformedPackets(t *testing.T) {
 	udp, tcp := startServer(t, "lab.test:0 {\n    bind 127.0.0.1\n    whoami\n}\n")
 
-	for _, nw := range []struct{ network, addr string }{{"udp", udp}, {"tcp", tcp}} {
+	for _, nw := range transports(udp, tcp) {
 		for _, tc := range malformedCases {
 			t.Run(nw.network+"/"+tc.name, func(t *testing.T) {
 				pkt := tc.packet(t)
@@ -255,7 +255,7 @@ func TestMalformedPackets(t *testing.T) {
 	// Still alive and well after all that.
 	m := new(dns.Msg)
 	m.SetQuestion("alive.lab.test.", dns.TypeA)
-	for _, nw := range []struct{ network, addr string }{{"udp", udp}, {"tcp", tcp}} {
+	for _, nw := range transports(udp, tcp) {
 		if resp := e2eExchange(t, nw.network, nw.addr, m); resp.Rcode != dns.RcodeSuccess || len(resp.Extra) != 2 {
 			t.Errorf("%s after the malformed packets: %v", nw.network, resp)
 		}

@@ -144,7 +144,7 @@ func TestNomadAgentDown(t *testing.T) {
 	before := nomadCounter(t, "coredns_nomad_failed_requests_total", "default")
 
 	tc := test.Case{Qname: "api.default.service.nomad.", Qtype: dns.TypeA, Rcode: dns.RcodeServerFailure}
-	for _, s := range []struct{ network, addr string }{{"udp", udp}, {"tcp", tcp}} {
+	for _, s := range transports(udp, tcp) {
 		c := &dns.Client{Net: s.network, Timeout: 2 * time.Second}
 		resp, _, err := c.Exchange(tc.Msg(), s.addr)
 		if err != nil {

@@ -46,7 +46,7 @@ func TestServerStartQueryStop(t *testing.T) {
 	if udp == "" || tcp == "" {
 		t.Fatalf("addresses udp %q tcp %q; want both", udp, tcp)
 	}
-	for _, nw := range []struct{ network, addr string }{{"udp", udp}, {"tcp", tcp}} {
+	for _, nw := range transports(udp, tcp) {
 		m := new(dns.Msg)
 		m.SetQuestion("example.org.", dns.TypeA)
 		checkServerWhoami(t, nw.network, "example.org.", dns.TypeA, e2eExchange(t, nw.network, nw.addr, m))

@@ -22,6 +22,10 @@ type transport struct{ network, addr string }
 // first.
 func serve(t testing.TB, corefile string) []transport {
 	t.Helper()
-	udp, tcp := startServer(t, corefile)
+	return transports(startServer(t, corefile))
+}
+
+// transports lists a server's UDP and TCP addresses as transports.
+func transports(udp, tcp string) []transport {
 	return []transport{{"udp", udp}, {"tcp", tcp}}
 }

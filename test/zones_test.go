@@ -76,7 +76,7 @@ func refusedQuery(qname string, qtype uint16) test.Case {
 func checkCases(t *testing.T, udp, tcp string, cases []test.Case) {
 	t.Helper()
 	for _, tc := range cases {
-		for _, nw := range []struct{ network, addr string }{{"udp", udp}, {"tcp", tcp}} {
+		for _, nw := range transports(udp, tcp) {
 			resp := e2eExchange(t, nw.network, nw.addr, tc.Msg())
 			if err := test.SortAndCheck(resp, tc); err != nil {
 				t.Errorf("%s: %v", nw.network, err)
@@ -284,7 +284,7 @@ example.org:0 {
 func TestZonesClassAndEDNS(t *testing.T) {
 	udp, tcp := startServer(t, "example.org:0 {\n    bind 127.0.0.1\n    zonetag ex\n}\n")
 
-	for _, nw := range []struct{ network, addr string }{{"udp", udp}, {"tcp", tcp}} {
+	for _, nw := range transports(udp, tcp) {
 		// Classes other than IN are refused.
 		m := new(dns.Msg)
 		m.SetQuestion("example.org.", dns.TypeA)
